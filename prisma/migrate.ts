@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, existsSync, writeFileSync } from 
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
@@ -48,13 +49,20 @@ function migrationsOf(provider: DatabaseProvider): MigrationList {
 /** Applies every pending migration to the database at `url`; returns the names it applied. */
 export async function applyMigrations(url: string): Promise<string[]> {
   const provider = providerOf(url);
-  const engine = await openSchemaEngine(schemaFor(provider), adapterFor(url));
+  const { engine, close } = await openSchemaEngine(schemaFor(provider), adapterFor(url));
+  let applied: string[];
   try {
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationsOf(provider), filters: noFilter });
-    return appliedMigrationNames;
+    applied = (await engine.applyMigrations({ migrationsList: migrationsOf(provider), filters: noFilter })).appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
+  // WAL lets the web app read while a worker writes; the mode is stored in the file, so once is enough.
+  if (provider === "sqlite") {
+    const file = new Database(sqliteFilePath(url), { timeout: 15_000 });
+    file.pragma("journal_mode = WAL");
+    file.close();
+  }
+  return applied;
 }
 
 /**
@@ -66,7 +74,7 @@ async function createMigration(provider: DatabaseProvider, name: string): Promis
   const target = schemaFor(provider);
   const history = migrationsOf(provider);
   const last = history.migrationDirectories.at(-1);
-  const engine = await openSchemaEngine(target, adapterFor(`file:${path.join(os.tmpdir(), `lab-diff-${process.pid}.db`)}`));
+  const { engine, close } = await openSchemaEngine(target, adapterFor(`file:${path.join(os.tmpdir(), `lab-diff-${process.pid}.db`)}`));
   try {
     const from = last
       ? { tag: "schemaDatamodel" as const, files: [{ path: target.path, content: readFileSync(path.join(history.baseDir, last.path, "schema.prisma"), "utf8") }] }
@@ -81,7 +89,7 @@ async function createMigration(provider: DatabaseProvider, name: string): Promis
     writeFileSync(path.join(history.baseDir, "migration_lock.toml"), `# Written by prisma/migrate.ts\nprovider = "${provider}"\n`);
     return dir;
   } finally {
-    engine.free();
+    await close();
   }
 }
 

@@ -24,13 +24,41 @@ function loadBindings(): Promise<Bindings> {
   return bindings;
 }
 
+export interface OpenEngine {
+  engine: SchemaEngine;
+  /** Frees the engine and closes every connection it opened (SQLite would otherwise stay locked). */
+  close: () => Promise<void>;
+}
+
 export async function openSchemaEngine(
   schema: { path: string; content: string },
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-): Promise<SchemaEngine> {
+): Promise<OpenEngine> {
   const { SchemaEngine } = await loadBindings();
+  const opened: { dispose(): Promise<void> }[] = [];
+  const tracking: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: async () => {
+      const adapter = await adapterFactory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await adapterFactory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
   const log = (line: string) => {
     if (process.env.PRISMA_ENGINE_LOG) console.error(line);
   };
-  return SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, log, bindMigrationAwareSqlAdapterFactory(adapterFactory));
+  const engine = await SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, log, bindMigrationAwareSqlAdapterFactory(tracking));
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await Promise.all(opened.map((a) => a.dispose()));
+    },
+  };
 }

@@ -1,0 +1,19 @@
+import { db } from "@/lib/db";
+import { ARCHITECTURES } from "@/lib/ml/models/architecture";
+import { NewExperimentForm } from "./new-experiment-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function NewExperimentPage() {
+  const datasets = await db().dataset.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, trainCount: true, testCount: true } });
+  return (
+    <>
+      <h1>New experiment</h1>
+      {datasets.length === 0 ? (
+        <div className="alert">No dataset is registered. Install Debian's <code>dataset-fashion-mnist</code> (or set DATA_DIR) and restart.</div>
+      ) : (
+        <NewExperimentForm datasets={datasets} architectures={ARCHITECTURES} />
+      )}
+    </>
+  );
+}

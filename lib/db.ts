@@ -1,0 +1,26 @@
+// One Prisma client per process, its driver adapter chosen by DATABASE_URL. Kept on globalThis so Next's
+// hot reload does not open a new pool on every edit.
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { PrismaClient } from "./generated/sqlite/client";
+import { providerOf, sqliteFilePath } from "./database-url";
+import { env } from "./env";
+
+export type Db = PrismaClient;
+
+export function createDb(url: string): Db {
+  if (providerOf(url) === "postgresql") {
+    // Both clients are generated from one schema, so they have the same API; one type serves both.
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  }
+  // A generous busy timeout: the web app and the worker write to the same SQLite file (in WAL mode).
+  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${sqliteFilePath(url)}`, timeout: 15_000 }) });
+}
+
+const holder = globalThis as unknown as { labDb?: Db };
+
+export function db(): Db {
+  holder.labDb ??= createDb(env().DATABASE_URL);
+  return holder.labDb;
+}

@@ -1,0 +1,31 @@
+// Every environment variable the app reads, with its default, validated once. A bad value names itself.
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "./database-url";
+
+const Env = z.object({
+  DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql://").default(DEFAULT_DATABASE_URL),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis://").default("redis://127.0.0.1:6379"),
+  /** Prefix of every BullMQ key: lets several labs (or test suites) share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default("lab"),
+  ARTIFACT_DIR: z.string().default("./data/artifacts"),
+  /** Where built-in datasets are looked for (Debian's dataset-fashion-mnist installs /usr/share/datasets). */
+  DATA_DIR: z.string().default("/usr/share/datasets"),
+  LAB_BACKEND: z.enum(["auto", "onednn", "tensorflow", "wasm", "cpu"]).default("auto"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+export type Env = z.infer<typeof Env>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment variable(s) — ${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "../../app/api/experiments/route";
+import { registerSyntheticDataset } from "../../test/fixtures";
+import { db } from "../db";
+import { closeQueue, pipelineQueue } from "../queue";
+
+const post = (body: unknown) =>
+  POST(new Request("http://lab.test/api/experiments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+
+const valid = { name: "api test", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 1, trainLimit: 200 } };
+
+describe("POST /api/experiments", () => {
+  beforeAll(async () => {
+    await registerSyntheticDataset(db());
+  });
+  afterAll(async () => {
+    await pipelineQueue().obliterate({ force: true });
+    await closeQueue();
+    await db().$disconnect();
+  });
+
+  it("stores the experiment and a queued run, and queues exactly one job for it", async () => {
+    const res = await post(valid);
+    expect(res.status).toBe(201);
+    const { runId, experimentId } = await res.json();
+    const run = await db().run.findUniqueOrThrow({ where: { id: runId }, include: { stages: true } });
+    expect(run.experimentId).toBe(experimentId);
+    expect(run.status).toBe("queued");
+    expect(run.stages.map((s) => s.technique)).toEqual(["baseline"]);
+    const job = await pipelineQueue().getJob(runId);
+    expect(job?.data).toEqual({ runId });
+    // Enqueueing the same run again is a no-op: the job id is the run id.
+    await pipelineQueue().add("run", { runId }, { jobId: runId });
+    expect((await pipelineQueue().getJobCounts("waiting")).waiting).toBe(1);
+    await pipelineQueue().remove(runId);
+  });
+
+  it("answers 400 with field errors for a bad body and writes nothing", async () => {
+    const before = await db().run.count();
+    const res = await post({ name: "", datasetId: "synthetic", architecture: "vgg-19", training: { epochs: 0 } });
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    const paths = error.issues.map((i: { path: string[] }) => i.path.join("."));
+    expect(paths).toEqual(expect.arrayContaining(["name", "architecture", "training.epochs"]));
+    expect(await db().run.count()).toBe(before);
+  });
+
+  it("answers 422 for an unknown dataset and writes nothing", async () => {
+    const before = await db().experiment.count();
+    const res = await post({ ...valid, datasetId: "imagenet" });
+    expect(res.status).toBe(422);
+    expect(await db().experiment.count()).toBe(before);
+  });
+});

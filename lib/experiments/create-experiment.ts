@@ -1,0 +1,41 @@
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { enqueueRun } from "../queue";
+import type { CreateExperiment } from "../schemas/experiment";
+
+/**
+ * Persists the experiment and its first run, then queues the run. When the queue is unreachable the rows are
+ * removed again and the caller gets 503: no run is left `queued` with no job behind it.
+ */
+export async function createExperiment(db: Db, input: CreateExperiment) {
+  const dataset = await db.dataset.findUnique({ where: { id: input.datasetId } });
+  if (!dataset) throw new AppError("unprocessable", `Unknown dataset "${input.datasetId}"`, [{ path: ["datasetId"], message: "unknown dataset" }]);
+  const experiment = await db.experiment.create({
+    data: {
+      name: input.name,
+      description: input.description,
+      datasetId: dataset.id,
+      baseArch: input.architecture,
+      tags: input.tags,
+      runs: {
+        create: {
+          status: "queued",
+          pipeline: input.pipeline,
+          training: input.training,
+          requirements: input.requirements,
+          seed: input.seed,
+          stages: { create: input.pipeline.map((stage, index) => ({ index, technique: stage.technique, params: stage.params, status: "pending" })) },
+        },
+      },
+    },
+    include: { runs: true },
+  });
+  const run = experiment.runs[0];
+  try {
+    await enqueueRun(run.id);
+  } catch (error) {
+    await db.experiment.delete({ where: { id: experiment.id } });
+    throw error;
+  }
+  return { experimentId: experiment.id, runId: run.id };
+}

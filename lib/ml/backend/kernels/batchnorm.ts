@@ -1,0 +1,90 @@
+// FusedBatchNorm forward and a fused gradient kernel (native/src/batchnorm.cc), plus faster gradients for the
+// ops tfjs-layers' BatchNormalization differentiates through in training (tf.moments: Mean, Sub, Square, Mean).
+import * as tf from "@tensorflow/tfjs";
+import type { NativeAddon } from "../native-types";
+import { BACKEND, output, values, type KernelArgs, type NativeKernel, type TensorInfo } from "./util";
+
+/** The channel count when every per-channel input has C (= last axis) or 1 elements; else undefined. */
+function channels(x: TensorInfo, params: (TensorInfo | undefined)[]): number | undefined {
+  const C = x.shape[x.shape.length - 1];
+  if (x.dtype !== "float32" || x.shape.length < 2) return undefined;
+  for (const p of params) {
+    if (p && (p.dtype !== "float32" || (tf.util.sizeFromShape(p.shape) !== C && tf.util.sizeFromShape(p.shape) !== 1)))
+      return undefined;
+    // a [C] parameter must broadcast along the last axis, i.e. not be e.g. [C,1]
+    if (p && tf.util.sizeFromShape(p.shape) === C && C > 1 && p.shape[p.shape.length - 1] !== C) return undefined;
+  }
+  return C;
+}
+
+const forward: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
+  const { x, mean, variance, offset, scale } = inputs as Record<string, TensorInfo | undefined>;
+  if (!x || !mean || !variance) return undefined;
+  const C = channels(x, [mean, variance, offset, scale]);
+  if (C === undefined) return undefined;
+  const [y, wrap] = output(backend, x.shape);
+  const v = (t?: TensorInfo) => (t ? values(backend, t) : null);
+  addon.batchNormForward(values(backend, x), C, v(mean)!, v(variance)!, v(scale), v(offset),
+    (attrs.varianceEpsilon as number | undefined) ?? 0.001, y);
+  return wrap();
+};
+
+const GRAD_KERNEL = "LabBatchNormGrad";
+
+/** inputs {x, dy, mean, variance, scale?} → [dx, dmean, dvariance, dscale, doffset] (all [C] but dx). */
+const gradKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
+  const { x, dy, mean, variance, scale } = inputs as Record<string, TensorInfo | undefined>;
+  const C = channels(x!, [dy, mean, variance, scale])!;
+  const [dx, wrapDx] = output(backend, x!.shape);
+  const outs = [0, 1, 2, 3].map(() => output(backend, [C]));
+  addon.batchNormGrad(values(backend, x!), values(backend, dy!), C, values(backend, mean!),
+    values(backend, variance!), scale ? values(backend, scale) : null,
+    (attrs.varianceEpsilon as number | undefined) ?? 0.001, dx, outs[0][0], outs[1][0], outs[2][0], outs[3][0]);
+  return [wrapDx(), ...outs.map(([, wrap]) => wrap())];
+};
+
+export const batchNormKernels: Record<string, NativeKernel> = {
+  FusedBatchNorm: forward,
+  [GRAD_KERNEL]: gradKernel,
+};
+
+/** Gradients for FusedBatchNorm and Mean that take one native pass on the onednn backend; on any other backend,
+ *  or a case the native kernels do not cover, they delegate to tfjs-core's gradient, so results never change. */
+export function registerFastGradients(): void {
+  const bn = tf.getGradient("FusedBatchNorm");
+  if (bn && !(bn as { lab?: boolean }).lab) {
+    tf.registerGradient({
+      kernelName: "FusedBatchNorm", inputsToSave: bn.inputsToSave, lab: true,
+      gradFunc: (dy, saved, attrs) => {
+        const [x, mean, variance, scale] = saved;
+        const single = dy as tf.Tensor;
+        if (tf.getBackend() !== BACKEND || channels(x, [single, mean, variance, scale]) === undefined) {
+          return bn.gradFunc(dy, saved, attrs);
+        }
+        const [dx, dmean, dvar, dscale, doffset] = tf.engine().runKernel(GRAD_KERNEL,
+          scale ? { x, dy: single, mean, variance, scale } : { x, dy: single, mean, variance },
+          attrs) as tf.Tensor[];
+        return {
+          x: () => dx, mean: () => dmean.reshape(mean.shape), variance: () => dvar.reshape(variance.shape),
+          scale: () => dscale.reshape(scale ? scale.shape : [dscale.size]), offset: () => doffset,
+        };
+      },
+    } as tf.GradConfig);
+  }
+  const mean = tf.getGradient("Mean");
+  if (mean && !(mean as { lab?: boolean }).lab) {
+    tf.registerGradient({
+      kernelName: "Mean", inputsToSave: mean.inputsToSave, lab: true,
+      gradFunc: (dy, saved, attrs) => {
+        const [x] = saved;
+        if (tf.getBackend() !== BACKEND) return mean.gradFunc(dy, saved, attrs);
+        // dy / N broadcast back over the reduced axes: one Tile (a native broadcasting copy) instead of
+        // ones(x.shape) * dy / N (three full-size passes).
+        const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
+        const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+        const n = axes.reduce((p, ax) => p * x.shape[ax], 1);
+        return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy as tf.Tensor, expanded), n), x.shape) };
+      },
+    } as tf.GradConfig);
+  }
+}

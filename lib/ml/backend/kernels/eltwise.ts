@@ -1,0 +1,104 @@
+// Element-wise and reduction kernels (native/src/eltwise.cc): the ops of batch-norm statistics, activations and
+// their gradients, which on tfjs's cpu kernels cost far more than the convolutions.
+import * as tf from "@tensorflow/tfjs";
+import type { NativeAddon } from "../native-types";
+import { isF32, output, sizeOf, values, type KernelArgs, type NativeKernel, type TensorInfo } from "./util";
+
+const UNARY = { Square: 0, Sqrt: 1, Rsqrt: 2, Neg: 3, Relu: 4, Relu6: 5, Exp: 6, Log: 7, Reciprocal: 8, Step: 9,
+  ClipByValue: 10, LeakyRelu: 11, Abs: 12, Sigmoid: 13 } as const;
+const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
+const COPY = 5;
+
+function unary(name: keyof typeof UNARY): NativeKernel {
+  return ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
+    const { x } = inputs as { x: TensorInfo };
+    if (!isF32(x)) return undefined;
+    const [y, wrap] = output(backend, x.shape);
+    const p = name === "ClipByValue" ? attrs.clipValueMin as number : (attrs?.alpha as number | undefined) ?? 0;
+    const q = name === "ClipByValue" ? attrs.clipValueMax as number : 0;
+    addon.unary(UNARY[name], values(backend, x), y, p, q);
+    return wrap();
+  };
+}
+
+/** Strides of `shape` broadcast against `out` (0 along broadcast axes), right-aligned. */
+function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
+  const s = new Array<number>(out.length).fill(0);
+  let stride = 1;
+  for (let i = out.length - 1, j = shape.length - 1; i >= 0; i--, j--) {
+    const d = j >= 0 ? shape[j] : 1;
+    s[i] = d === 1 ? 0 : stride;
+    stride *= d;
+  }
+  return s;
+}
+
+/** Merges adjacent axes that are contiguous (or broadcast) in both operands, so [64,28,28,32] op [32] becomes
+ *  [50176, 32] op [0, 1]-strided — the native loop then runs long inner loops. */
+export function collapse(shape: number[], sa: number[], sb: number[]): [Int32Array, Int32Array, Int32Array] {
+  const d: number[] = [], a: number[] = [], b: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1) continue;
+    const k = d.length - 1;
+    const mergeable = (s: number[], t: number[]) => t[k] === s[i] * shape[i] || (t[k] === 0 && s[i] === 0);
+    if (k >= 0 && mergeable(sa, a) && mergeable(sb, b)) {
+      d[k] *= shape[i]; a[k] = sa[i]; b[k] = sb[i];
+    } else {
+      d.push(shape[i]); a.push(sa[i]); b.push(sb[i]);
+    }
+  }
+  if (d.length === 0) { d.push(1); a.push(0); b.push(0); }
+  return [Int32Array.from(d), Int32Array.from(a), Int32Array.from(b)];
+}
+
+function binary(name: keyof typeof BINARY): NativeKernel {
+  return ({ inputs, backend }: KernelArgs, addon: NativeAddon) => {
+    const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+    if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
+    const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const [out, wrap] = output(backend, shape);
+    if (out.length === 0) return wrap();
+    const [d, sa, sb] = collapse(shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
+    addon.binary(BINARY[name], d, values(backend, a), sa, values(backend, b), sb, out);
+    return wrap();
+  };
+}
+
+/** Tile where every tiled axis has size 1 (the broadcastTo pattern of gradients) is a broadcasting copy. */
+const tile: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
+  const { x } = inputs as { x: TensorInfo };
+  const reps = attrs.reps as number[];
+  if (!isF32(x) || reps.some((r, i) => r !== 1 && x.shape[i] !== 1)) return undefined;
+  const shape = x.shape.map((d, i) => d * reps[i]);
+  const [out, wrap] = output(backend, shape);
+  const s = broadcastStrides(x.shape, shape);
+  const [d, sa, sb] = collapse(shape, s, s);
+  const v = values(backend, x);
+  addon.binary(COPY, d, v, sa, v, sb, out);
+  return wrap();
+};
+
+function reduce(mean: boolean): NativeKernel {
+  return ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
+    const { x } = inputs as { x: TensorInfo };
+    if (!isF32(x)) return undefined;
+    const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
+    if (axes.length === 0 || axes.some((ax, k) => ax !== axes[0] + k)) return undefined; // contiguous axes only
+    const A = sizeOf(x.shape.slice(0, axes[0]));
+    const R = sizeOf(axes.map((ax) => x.shape[ax]));
+    const B = sizeOf(x.shape.slice(axes[axes.length - 1] + 1));
+    let shape = x.shape.filter((_, i) => !axes.includes(i));
+    if (attrs.keepDims) shape = tf.backend_util.expandShapeToKeepDim(shape, axes);
+    const [out, wrap] = output(backend, shape);
+    addon.reduce(values(backend, x), A, R, B, out, mean ? 1 / R : 1);
+    return wrap();
+  };
+}
+
+export const eltwiseKernels: Record<string, NativeKernel> = {
+  ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, unary(n as keyof typeof UNARY)])),
+  ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, binary(n as keyof typeof BINARY)])),
+  Tile: tile,
+  Sum: reduce(false),
+  Mean: reduce(true),
+};

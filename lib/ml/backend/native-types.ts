@@ -1,0 +1,20 @@
+// The functions exported by native/src/*.cc. Float32Arrays are tfjs tensor storage, read and written in place;
+// shapes are Int32Arrays whose layout each .cc file documents.
+type F32 = Float32Array;
+export interface NativeAddon {
+  version(): string;
+  cachedPrimitives(): number;
+  // conv.cc — shape: [N, IC, IH, IW, OC, OH, OW, KH, KW, SH, SW, DH, DW, padTop, padLeft, padBottom, padRight, groups]
+  conv2dForward(shape: Int32Array, x: F32, filter: F32, bias: F32 | null, y: F32, activation: number, alpha: number): void;
+  conv2dBackwardData(shape: Int32Array, dy: F32, filter: F32, dx: F32): void;
+  conv2dBackwardWeights(shape: Int32Array, x: F32, dy: F32, dfilter: F32): void;
+  // eltwise.cc — op codes in kernels/eltwise.ts
+  unary(op: number, x: F32, y: F32, p: number, q: number): void;
+  binary(op: number, shape: Int32Array, a: F32, aStrides: Int32Array, b: F32, bStrides: Int32Array, out: F32): void;
+  reduce(x: F32, outer: number, reduced: number, inner: number, out: F32, scale: number): void;
+  // batchnorm.cc — per-channel parameters have C or 1 elements
+  batchNormForward(x: F32, C: number, mean: F32, variance: F32, scale: F32 | null, offset: F32 | null, eps: number,
+    y: F32): void;
+  batchNormGrad(x: F32, dy: F32, C: number, mean: F32, variance: F32, scale: F32 | null, eps: number, dx: F32,
+    dmean: F32, dvariance: F32, dscale: F32, doffset: F32): void;
+}

@@ -1,0 +1,59 @@
+// Builds the oneDNN addon with node-gyp (npm's bundled copy; headers from nodedir, nothing downloaded).
+// Never fails the install: where g++ or libdnnl-dev is missing it prints one line and exits 0, and the app runs
+// on the wasm backend. Usage: node lib/ml/backend/native/build.mjs [--force]
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const output = path.join(here, "build", "Release", "lab_onednn.node");
+const hint = "install libdnnl-dev and g++, then npm run build:native";
+const skip = (why) => {
+  console.log(`onednn addon not built (${why}): ${hint}; training will use the slower wasm backend`);
+  process.exit(0);
+};
+
+const has = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+if (!has("g++", ["--version"])) skip("g++ not found");
+if (!["/usr/include/oneapi/dnnl/dnnl.hpp", "/usr/local/include/oneapi/dnnl/dnnl.hpp"].some((p) => existsSync(p)))
+  skip("oneDNN headers not found");
+
+// Up to date? (the addon is newer than every source)
+const newest = Math.max(...["binding.gyp", ...readdirSync(path.join(here, "src")).map((f) => `src/${f}`)]
+  .map((f) => statSync(path.join(here, f)).mtimeMs));
+if (!process.argv.includes("--force") && existsSync(output) && statSync(output).mtimeMs > newest) {
+  console.log("onednn addon up to date");
+  process.exit(0);
+}
+
+let nodeGyp;
+for (const candidate of [
+  () => createRequire(import.meta.url).resolve("node-gyp/bin/node-gyp.js"),
+  () => path.join(path.dirname(execFileSync("npm", ["root", "-g"], { encoding: "utf8" }).trim()), "node_modules",
+    "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"),
+  () => "/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js",
+  () => "/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js",
+]) {
+  try {
+    const p = candidate();
+    if (existsSync(p)) { nodeGyp = p; break; }
+  } catch { /* next */ }
+}
+if (!nodeGyp) skip("node-gyp not found");
+
+// Local headers: the npmrc's nodedir, else the running Node's prefix (Debian: /usr/include/node).
+const nodedir = process.env.npm_config_nodedir ||
+  (existsSync(path.join(path.dirname(path.dirname(process.execPath)), "include", "node", "node_api.h"))
+    ? path.dirname(path.dirname(process.execPath)) : undefined);
+const args = [nodeGyp, "rebuild", "--release", `--jobs=${process.env.JOBS ?? "max"}`];
+if (nodedir) args.push(`--nodedir=${nodedir}`);
+const r = spawnSync(process.execPath, args, { cwd: here, encoding: "utf8" });
+if (r.status !== 0) {
+  const log = `${r.stdout}\n${r.stderr}`;
+  if (/dnnl\.hpp: No such file|cannot find -ldnnl/.test(log)) skip("libdnnl-dev not installed");
+  process.stderr.write(log.split("\n").filter((l) => /error|Error/.test(l)).slice(0, 20).join("\n") + "\n");
+  skip(`compile failed, exit ${r.status}; run with --force after fixing`);
+}
+console.log(`onednn addon built: ${path.relative(process.cwd(), output)}`);

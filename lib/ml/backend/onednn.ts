@@ -1,0 +1,67 @@
+// The "onednn" tfjs backend: tfjs's MathBackendCPU (plain typed-array storage) with every cpu kernel for the long
+// tail of small ops, and native oneDNN kernels (./kernels/*, native/src/*) for the heavy ones. A native kernel
+// that declines a case (dtype, layout) or throws hands it to the cpu kernel, so the backend is always complete.
+import * as tf from "@tensorflow/tfjs";
+import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import type { NativeAddon } from "./native-types";
+import { batchNormKernels, registerFastGradients } from "./kernels/batchnorm";
+import { convKernels } from "./kernels/conv";
+import { eltwiseKernels } from "./kernels/eltwise";
+import { BACKEND, type KernelArgs, type NativeKernel } from "./kernels/util";
+
+export const nativeKernels: Record<string, NativeKernel> = {
+  ...convKernels,
+  ...eltwiseKernels,
+  ...batchNormKernels,
+};
+
+class OnednnBackend extends MathBackendCPU {}
+
+const failures = new Set<string>();
+/** How often each native kernel ran natively and how often the cpu kernel stood in (tests assert on it). */
+export const kernelStats = { native: 0, fallback: 0, byKernel: new Map<string, { native: number; fallback: number }>() };
+function count(name: string, what: "native" | "fallback") {
+  kernelStats[what]++;
+  let s = kernelStats.byKernel.get(name);
+  if (!s) kernelStats.byKernel.set(name, (s = { native: 0, fallback: 0 }));
+  s[what]++;
+}
+
+function withFallback(name: string, native: NativeKernel, cpu: tf.KernelFunc | undefined, addon: NativeAddon) {
+  return ((args: KernelArgs) => {
+    try {
+      const out = native(args, addon);
+      if (out !== undefined) { count(name, "native"); return out; }
+    } catch (e) {
+      if (!cpu) throw e;
+      if (!failures.has(name)) { // say it once: a silent fallback would hide a 10-100x slowdown
+        failures.add(name);
+        console.warn(`onednn: ${name} fell back to the cpu kernel: ${(e as Error).message}`);
+      }
+    }
+    if (!cpu) throw new Error(`onednn: no kernel for ${name} in this case`);
+    count(name, "fallback");
+    return cpu(args as unknown as Parameters<tf.KernelFunc>[0]);
+  }) as tf.KernelFunc;
+}
+
+let registered = false;
+
+/** Registers the "onednn" backend and its kernels (once). The caller activates it with tf.setBackend. */
+export function registerOnednnBackend(addon: NativeAddon): void {
+  if (registered) return;
+  registered = true;
+  tf.registerBackend(BACKEND, () => new OnednnBackend(), 0);
+  const cpuKernels = new Map(tf.getKernelsForBackend("cpu").map((k) => [k.kernelName, k]));
+  for (const [name, k] of cpuKernels) {
+    if (nativeKernels[name]) continue;
+    tf.registerKernel({ ...k, backendName: BACKEND });
+  }
+  registerFastGradients();
+  for (const [name, native] of Object.entries(nativeKernels)) {
+    tf.registerKernel({
+      kernelName: name, backendName: BACKEND,
+      kernelFunc: withFallback(name, native, cpuKernels.get(name)?.kernelFunc, addon),
+    });
+  }
+}

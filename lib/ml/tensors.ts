@@ -1,0 +1,32 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ImageSplit } from "./data/types";
+
+/** Examples [start, end) of a split as a float NHWC batch scaled to [0, 1] — the preprocessing every model and export uses. */
+export function imageBatch(split: ImageSplit, start: number, end: number, order?: ArrayLike<number>): tf.Tensor4D {
+  const [h, w, c] = split.shape;
+  const size = h * w * c;
+  const n = end - start;
+  const values = new Float32Array(n * size);
+  for (let i = 0; i < n; i++) {
+    const from = order ? order[start + i] : start + i;
+    const src = split.images.subarray(from * size, (from + 1) * size);
+    const offset = i * size;
+    for (let j = 0; j < size; j++) values[offset + j] = src[j] / 255;
+  }
+  return tf.tensor4d(values, [n, h, w, c]);
+}
+
+export function labelBatch(split: ImageSplit, start: number, end: number, order?: ArrayLike<number>): tf.Tensor1D {
+  const labels = new Int32Array(end - start);
+  for (let i = 0; i < labels.length; i++) labels[i] = split.labels[order ? order[start + i] : start + i];
+  return tf.tensor1d(labels, "int32");
+}
+
+/** The first `limit` examples of a split as float NHWC values in [0, 1] (for onnxruntime and verification). */
+export function splitAsFloat(split: ImageSplit, limit = split.count): { images: Float32Array; shape: [number, number, number, number] } {
+  const n = Math.min(limit, split.count);
+  const [h, w, c] = split.shape;
+  const images = new Float32Array(n * h * w * c);
+  for (let i = 0; i < images.length; i++) images[i] = split.images[i] / 255;
+  return { images, shape: [n, h, w, c] };
+}

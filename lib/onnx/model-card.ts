@@ -1,0 +1,113 @@
+/**
+ * Model card for an exported model, as JSON (machine-readable, stored as an artifact) and Markdown
+ * (shown on the run page, shipped next to the .onnx). A pure function of its input: no clock, no I/O,
+ * so the same run always yields the same card and tests can compare it byte for byte.
+ */
+
+export type MetricValue = number | string | null | undefined;
+
+export interface ModelCardInput {
+  name: string;
+  description?: string;
+  architecture: { name: string; params?: number; nonzeroParams?: number; macs?: number; summary?: string };
+  input: { name: string; shape: (number | string)[]; layout: "NCHW" | "NHWC" | "NC"; dtype: "float32" };
+  output?: { name: string; shape: (number | string)[]; meaning?: string };
+  preprocessing: {
+    /** e.g. "divide uint8 pixels by 255 → [0, 1]" */
+    scale: string;
+    mean: number[];
+    std: number[];
+    /** e.g. "grayscale", "RGB" */
+    channelOrder?: string;
+    resize?: string;
+  };
+  classNames: string[];
+  dataset?: { name: string; trainCount?: number; testCount?: number };
+  /** One entry per pipeline stage, in order. */
+  stages: { index: number; technique: string; params: Record<string, unknown>; metrics: Record<string, MetricValue> }[];
+  quantization?: { precision: "int8"; weights: string; activations: string; calibration?: string; calibrationImages?: number };
+  artifacts?: { kind: string; file: string; bytes?: number; gzipBytes?: number; sha256?: string }[];
+  tool: { name: string; version: string; onnxOpset?: number; runtime?: string };
+  seed: number;
+  runId?: string;
+  /** ISO timestamp supplied by the caller (kept out of this function to keep it pure). */
+  createdAt?: string;
+}
+
+export interface ModelCard {
+  json: string;
+  markdown: string;
+}
+
+const cell = (v: unknown): string => {
+  if (v === null || v === undefined || v === "") return "—";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-3 ? v.toFixed(4).replace(/0+$/, "").replace(/\.$/, "") : v.toExponential(2);
+  return String(v).replace(/\|/g, "\\|").replace(/\n/g, " ");
+};
+
+const table = (head: string[], rows: unknown[][]): string =>
+  [`| ${head.map(cell).join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+
+export function modelCard(card: ModelCardInput): ModelCard {
+  const json = JSON.stringify({ schemaVersion: 1, ...card }, null, 2) + "\n";
+
+  const md: string[] = [`# ${card.name}`, ""];
+  if (card.description) md.push(card.description, "");
+  md.push(
+    "## Model",
+    "",
+    table(
+      ["architecture", "parameters", "non-zero parameters", "MACs"],
+      [[card.architecture.name, card.architecture.params, card.architecture.nonzeroParams, card.architecture.macs]],
+    ),
+    "",
+  );
+  if (card.architecture.summary) md.push(card.architecture.summary, "");
+
+  md.push("## Input", "", table(["name", "shape", "layout", "dtype"], [[card.input.name, `[${card.input.shape.join(", ")}]`, card.input.layout, card.input.dtype]]), "");
+  const p = card.preprocessing;
+  md.push(
+    "### Preprocessing",
+    "",
+    `1. ${p.scale}${p.resize ? `; resize: ${p.resize}` : ""}${p.channelOrder ? `; channels: ${p.channelOrder}` : ""}`,
+    `2. normalise per channel: (x − mean) / std with mean = [${p.mean.join(", ")}], std = [${p.std.join(", ")}]`,
+    `3. lay the batch out as ${card.input.layout}${card.input.layout === "NCHW" ? " (transpose from the H×W×C image order)" : ""}`,
+    "",
+  );
+  if (card.output)
+    md.push("## Output", "", table(["name", "shape", "meaning"], [[card.output.name, `[${card.output.shape.join(", ")}]`, card.output.meaning]]), "");
+  md.push("## Classes", "", table(["index", "name"], card.classNames.map((n, i) => [i, n])), "");
+  if (card.dataset) md.push(`Dataset: ${card.dataset.name}${card.dataset.trainCount ? `, ${card.dataset.trainCount} train` : ""}${card.dataset.testCount ? ` / ${card.dataset.testCount} test images` : ""}.`, "");
+
+  if (card.stages.length > 0) {
+    const keys = [...new Set(card.stages.flatMap((s) => Object.keys(s.metrics)))];
+    md.push("## Metrics per stage", "", table(["#", "technique", ...keys], card.stages.map((s) => [s.index, s.technique, ...keys.map((k) => s.metrics[k])])), "");
+    md.push("## Technique parameters", "");
+    for (const s of card.stages) md.push(`- **${s.index}. ${s.technique}**: \`${JSON.stringify(s.params)}\``);
+    md.push("");
+  }
+  if (card.quantization) {
+    const q = card.quantization;
+    md.push(
+      "## Quantization",
+      "",
+      `- precision: ${q.precision}`,
+      `- weights: ${q.weights}`,
+      `- activations: ${q.activations}`,
+      ...(q.calibration ? [`- calibration: ${q.calibration}${q.calibrationImages ? ` on ${q.calibrationImages} training images` : ""}`] : []),
+      "",
+    );
+  }
+  if (card.artifacts?.length)
+    md.push("## Files", "", table(["kind", "file", "bytes", "gzip bytes", "sha256"], card.artifacts.map((a) => [a.kind, a.file, a.bytes, a.gzipBytes, a.sha256])), "");
+  md.push(
+    "## Provenance",
+    "",
+    `- tool: ${card.tool.name} ${card.tool.version}${card.tool.onnxOpset ? `, ONNX opset ${card.tool.onnxOpset}` : ""}${card.tool.runtime ? `, measured with ${card.tool.runtime}` : ""}`,
+    `- seed: ${card.seed}`,
+    ...(card.runId ? [`- run: ${card.runId}`] : []),
+    ...(card.createdAt ? [`- created: ${card.createdAt}`] : []),
+    "",
+  );
+  return { json, markdown: md.join("\n") };
+}

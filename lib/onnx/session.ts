@@ -1,0 +1,177 @@
+/**
+ * onnxruntime-node: accuracy on a labelled set, batch-1 latency percentiles and batch-32 throughput,
+ * all on the CPU execution provider — the deployment runtime, not tfjs.
+ */
+import * as ort from "onnxruntime-node";
+
+/** ONNX file bytes or a path on disk. */
+export type OnnxSource = Uint8Array | string;
+
+export interface SessionOptions {
+  /** Intra-op threads; 1 models a single little phone core. */
+  threads?: number;
+}
+
+export async function createSession(src: OnnxSource, opts: SessionOptions = {}): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: ["cpu"],
+    intraOpNumThreads: opts.threads ?? 1,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    logSeverityLevel: 3,
+  };
+  return typeof src === "string" ? ort.InferenceSession.create(src, options) : ort.InferenceSession.create(src, options);
+}
+
+/** NHWC (tfjs) → NCHW (the exported model's input layout). */
+export function nhwcToNchw(x: Float32Array, [n, h, w, c]: readonly number[], offset = 0): Float32Array {
+  const out = new Float32Array(n * c * h * w);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < h; y++)
+      for (let xx = 0; xx < w; xx++)
+        for (let ch = 0; ch < c; ch++) out[((b * c + ch) * h + y) * w + xx] = x[offset + ((b * h + y) * w + xx) * c + ch];
+  return out;
+}
+
+/** Run the model over NHWC images in batches; returns the row-major [n, outputs] result. */
+export async function runOnnx(
+  src: OnnxSource | ort.InferenceSession,
+  images: Float32Array,
+  shape: readonly [number, number, number, number],
+  batchSize = 64,
+): Promise<{ output: Float32Array; width: number }> {
+  const session = src instanceof ort.InferenceSession ? src : await createSession(src);
+  try {
+    const [n, h, w, c] = shape;
+    if (images.length !== n * h * w * c) throw new Error(`runOnnx: ${images.length} values for shape [${shape}]`);
+    const inputName = session.inputNames[0];
+    const outputName = session.outputNames[0];
+    let out: Float32Array | undefined;
+    let width = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const b = Math.min(batchSize, n - start);
+      const x = nhwcToNchw(images, [b, h, w, c], start * h * w * c);
+      const res = await session.run({ [inputName]: new ort.Tensor("float32", x, [b, c, h, w]) });
+      const y = res[outputName].data as Float32Array;
+      width = y.length / b;
+      out ??= new Float32Array(n * width);
+      out.set(y, start * width);
+    }
+    return { output: out ?? new Float32Array(0), width };
+  } finally {
+    if (!(src instanceof ort.InferenceSession)) await session.release();
+  }
+}
+
+export function argmaxRows(x: Float32Array | Float64Array, width: number): Int32Array {
+  const n = x.length / width;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < width; j++) if (x[i * width + j] > x[i * width + best]) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Top-1 accuracy of the ONNX model on NHWC images with integer labels. */
+export async function evaluateOnnx(
+  src: OnnxSource,
+  images: Float32Array,
+  shape: [number, number, number, number],
+  labels: Int32Array | Uint8Array,
+): Promise<{ accuracy: number; logits: Float32Array }> {
+  if (labels.length !== shape[0]) throw new Error(`evaluateOnnx: ${labels.length} labels for ${shape[0]} images`);
+  const { output, width } = await runOnnx(src, images, shape);
+  const pred = argmaxRows(output, width);
+  let correct = 0;
+  pred.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
+  return { accuracy: correct / labels.length, logits: output };
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/** Deterministic pseudo-random input in [0, 1): latency must not depend on Math.random. */
+function syntheticInput(size: number): Float32Array {
+  const x = new Float32Array(size);
+  let s = 12345;
+  for (let i = 0; i < size; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    x[i] = (s >>> 8) / 16777216;
+  }
+  return x;
+}
+
+export const MIN_LATENCY_RUNS = 200;
+
+/**
+ * Batch-1 latency: `warmup` untimed runs, then `runs` (at least 200) timed `session.run` calls.
+ * `inputShapeNCHW` is the model input shape; its batch dim is forced to 1.
+ */
+export async function measureLatency(
+  src: OnnxSource,
+  inputShapeNCHW: number[],
+  opts: { threads?: 1 | 2; warmup?: number; runs?: number } = {},
+): Promise<{ p50Ms: number; p95Ms: number; meanMs: number; runs: number; threads: number }> {
+  const threads = opts.threads ?? 1;
+  const runs = Math.max(MIN_LATENCY_RUNS, opts.runs ?? MIN_LATENCY_RUNS);
+  const shape = [1, ...inputShapeNCHW.slice(1)];
+  const session = await createSession(src, { threads });
+  try {
+    const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", syntheticInput(shape.reduce((a, b) => a * b, 1)), shape) };
+    for (let i = 0; i < (opts.warmup ?? 20); i++) await session.run(feeds);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = process.hrtime.bigint();
+      await session.run(feeds);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    return {
+      p50Ms: percentile(times, 50),
+      p95Ms: percentile(times, 95),
+      meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+      runs,
+      threads,
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+/** Images per second at batch 32 (or `batch`), after warm-up. */
+export async function measureThroughput(
+  src: OnnxSource,
+  inputShapeNCHW: number[],
+  opts: { threads?: 1 | 2; batch?: number; warmup?: number; runs?: number } = {},
+): Promise<{ imagesPerSec: number; batch: number; threads: number }> {
+  const batch = opts.batch ?? 32;
+  const threads = opts.threads ?? 1;
+  const shape = [batch, ...inputShapeNCHW.slice(1)];
+  const session = await createSession(src, { threads });
+  try {
+    const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", syntheticInput(shape.reduce((a, b) => a * b, 1)), shape) };
+    for (let i = 0; i < (opts.warmup ?? 3); i++) await session.run(feeds);
+    const runs = opts.runs ?? 20;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) await session.run(feeds);
+    const sec = Number(process.hrtime.bigint() - t0) / 1e9;
+    return { imagesPerSec: (batch * runs) / sec, batch, threads };
+  } finally {
+    await session.release();
+  }
+}
+
+/** Everything a stage records about runtime speed, in one call. */
+export async function measureRuntime(src: OnnxSource, inputShapeNCHW: number[], runs = MIN_LATENCY_RUNS) {
+  const t1 = await measureLatency(src, inputShapeNCHW, { threads: 1, runs });
+  const t2 = await measureLatency(src, inputShapeNCHW, { threads: 2, runs });
+  const tp = await measureThroughput(src, inputShapeNCHW, { threads: 1 });
+  return { p50Ms1t: t1.p50Ms, p95Ms1t: t1.p95Ms, p50Ms2t: t2.p50Ms, p95Ms2t: t2.p95Ms, imagesPerSec1t: tp.imagesPerSec };
+}

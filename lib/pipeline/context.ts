@@ -1,0 +1,22 @@
+import type * as tf from "@tensorflow/tfjs";
+import type { Db } from "../db";
+import type { LoadedDataset } from "../ml/data/types";
+import type { Requirements, TrainingConfig } from "../schemas/pipeline";
+import type { RunProgress } from "../schemas/run";
+
+/** What every stage of a run gets: the data, the run's settings, and ways to report and to stop. */
+export interface StageContext {
+  db: Db;
+  runId: string;
+  stageIndex: number;
+  stages: number;
+  architecture: string;
+  data: LoadedDataset;
+  training: TrainingConfig;
+  requirements: Requirements;
+  seed: number;
+  signal: AbortSignal;
+  report: (p: Omit<RunProgress, "stageIndex" | "stages" | "fraction" | "technique"> & { stageFraction: number }) => Promise<void>;
+  /** The model the previous stage produced (null for the first stage). */
+  input: tf.LayersModel | null;
+}

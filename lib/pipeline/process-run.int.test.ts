@@ -1,0 +1,88 @@
+// A run through the real queue, a real worker process, the real database and onnxruntime-node.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as ort from "onnxruntime-node";
+import { GET as events } from "../../app/api/runs/[id]/events/route";
+import { GET as download } from "../../app/api/artifacts/[id]/route";
+import { registerSyntheticDataset, startWorkerProcess, waitFor, type WorkerHandle } from "../../test/fixtures";
+import { db } from "../db";
+import { createExperiment } from "../experiments/create-experiment";
+import { syntheticDataset } from "../ml/data/synthetic";
+import { closeQueue } from "../queue";
+import { CreateExperiment } from "../schemas/experiment";
+
+let worker: WorkerHandle;
+
+/** Reads a server-sent-event stream until it ends, returning its events. */
+async function readEvents(response: Response): Promise<{ event: string; data: any }[]> {
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.startsWith("event:"))
+    .map((block) => {
+      const [eventLine, dataLine] = block.split("\n");
+      return { event: eventLine.slice("event: ".length), data: JSON.parse(dataLine.slice("data: ".length)) };
+    });
+}
+
+describe("a run, end to end through queue and worker", () => {
+  beforeAll(async () => {
+    await registerSyntheticDataset(db());
+    worker = await startWorkerProcess();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await closeQueue();
+    await db().$disconnect();
+  });
+
+  it("trains, evaluates, exports and measures; streams progress; serves a valid ONNX file", async () => {
+    const input = CreateExperiment.parse({ name: "pipeline test", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 2, batchSize: 32 }, seed: 3 });
+    const { runId } = await createExperiment(db(), input);
+
+    const stream = await events(new Request(`http://lab.test/api/runs/${runId}/events`), { params: Promise.resolve({ id: runId }) });
+    expect(stream.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const received = await readEvents(stream); // the stream ends when the run finishes
+
+    const run = await db().run.findUniqueOrThrow({ where: { id: runId }, include: { stages: true, artifacts: true, metrics: true } });
+    expect(run.error, worker.output()).toBeNull();
+    expect(run.status).toBe("succeeded");
+    expect(["onednn", "tensorflow", "wasm"]).toContain(run.backend);
+    expect(received.at(-1)?.event).toBe("run");
+    expect(received.at(-1)?.data.status).toBe("succeeded");
+    expect(received.some((e) => e.event === "progress" && e.data.phase === "training" && e.data.epoch >= 1)).toBe(true);
+
+    const stage = run.stages[0];
+    expect(stage.status).toBe("succeeded");
+    expect(stage.accuracy).toBeGreaterThan(0.6); // 4 classes: chance is 0.25
+    expect(stage.latencyP50Ms).toBeGreaterThan(0);
+    expect(stage.latencyP95Ms!).toBeGreaterThanOrEqual(stage.latencyP50Ms!);
+    expect(stage.paramCount).toBeGreaterThan(1000);
+
+    // One metric point per (name, epoch): 2 epochs × loss, accuracy, val_accuracy, images_per_sec.
+    const keys = run.metrics.map((m) => `${m.name}@${m.step}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(run.metrics.filter((m) => m.name === "loss").map((m) => m.step)).toEqual([1, 2]);
+
+    const artifact = run.artifacts.find((a) => a.kind === "onnx-fp32")!;
+    const res = await download(new Request(`http://lab.test/api/artifacts/${artifact.id}`), { params: Promise.resolve({ id: artifact.id }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="pipeline-test-stage0-baseline-fp32\.onnx"/);
+    expect(res.headers.get("etag")).toBe(`"${artifact.sha256}"`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes.byteLength).toBe(artifact.bytes);
+
+    // The downloaded file scores the test split in onnxruntime-node as the stored accuracy says.
+    const session = await ort.InferenceSession.create(bytes);
+    const test = syntheticDataset({ classes: 4 }).test;
+    const [h, w] = test.shape;
+    const nchw = Float32Array.from(test.images, (v) => v / 255); // one channel: NHWC and NCHW coincide
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor("float32", nchw, [test.count, 1, h, w]) });
+    const logits = out[session.outputNames[0]].data as Float32Array;
+    let correct = 0;
+    for (let i = 0; i < test.count; i++) {
+      const row = Array.from(logits.subarray(i * 4, i * 4 + 4));
+      if (row.indexOf(Math.max(...row)) === test.labels[i]) correct++;
+    }
+    expect(Math.abs(correct / test.count - stage.accuracy!)).toBeLessThanOrEqual(1 / test.count);
+  });
+});

@@ -1,0 +1,117 @@
+// The job: run every stage of a run's pipeline in order, recording each. Stages are memoised — one that
+// already succeeded (its row and its saved model exist) is not run again — so a retried job resumes.
+import { existsSync } from "node:fs";
+import type * as tf from "@tensorflow/tfjs";
+import type { Db } from "../db";
+import { setupBackend } from "../ml/backend";
+import { loadDataset } from "../ml/data/load-dataset";
+import { DatasetFormatError } from "../ml/data/idx";
+import { subset } from "../ml/data/subset";
+import { loadModel, saveModel } from "../ml/model-io";
+import { OnnxVerificationError } from "../onnx/verify";
+import { TrainingCancelled } from "../ml/train";
+import { Pipeline, Requirements, TrainingConfig } from "../schemas/pipeline";
+import type { RunProgress } from "../schemas/run";
+import { dropCheckpoint, stageModelDir } from "./checkpoint";
+import type { StageContext } from "./context";
+import { measureStage } from "./measure-stage";
+import { trainBaseline } from "./train-baseline";
+
+export interface JobContext {
+  attempt: number; // 1-based
+  maxAttempts: number;
+  report: (p: RunProgress) => Promise<void>;
+  signal: AbortSignal;
+}
+
+/** Errors that the same job cannot get past by trying again. */
+export class PermanentError extends Error {}
+const isPermanent = (e: unknown) => e instanceof PermanentError || e instanceof DatasetFormatError || e instanceof OnnxVerificationError;
+
+export function userMessageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function runTechnique(technique: string, ctx: StageContext): Promise<tf.LayersModel> {
+  switch (technique) {
+    case "baseline":
+      return trainBaseline(ctx);
+    default:
+      throw new PermanentError(`technique "${technique}" is not available`);
+  }
+}
+
+export async function processRun(db: Db, runId: string, job: JobContext): Promise<"succeeded" | "skipped" | "cancelled"> {
+  const run = await db.run.findUnique({ where: { id: runId }, include: { experiment: { include: { dataset: true } }, stages: true } });
+  if (!run || run.status === "succeeded" || run.status === "cancelled") return "skipped";
+
+  const backend = await setupBackend();
+  await db.run.update({
+    where: { id: runId },
+    data: { status: "running", startedAt: run.startedAt ?? new Date(), attempts: job.attempt, backend: backend.name, backendWarning: backend.warning ?? null, error: null },
+  });
+
+  const pipeline = Pipeline.parse(run.pipeline);
+  const training = TrainingConfig.parse(run.training);
+  let model: tf.LayersModel | null = null;
+  try {
+    const dataset = run.experiment.dataset;
+    const data = loadDataset({ ...dataset, classes: dataset.classes as string[] });
+    const test = subset(data.test, training.testLimit, run.seed);
+    for (const [stageIndex, stage] of pipeline.entries()) {
+      const row = run.stages.find((s) => s.index === stageIndex);
+      const savedDir = stageModelDir(runId, stageIndex);
+      if (row?.status === "succeeded" && existsSync(savedDir)) {
+        model?.dispose();
+        model = await loadModel(savedDir);
+        continue;
+      }
+      const report = async (p: Parameters<StageContext["report"]>[0]) => {
+        const { stageFraction, ...rest } = p;
+        const progress: RunProgress = { ...rest, stageIndex, stages: pipeline.length, technique: stage.technique, fraction: Math.min(1, (stageIndex + stageFraction) / pipeline.length) };
+        await job.report(progress);
+      };
+      const ctx: StageContext = {
+        db, runId, stageIndex, stages: pipeline.length, architecture: run.experiment.baseArch, data, training,
+        requirements: Requirements.parse(run.requirements), seed: run.seed, signal: job.signal, report, input: model,
+      };
+      const started = Date.now();
+      await db.stage.update({ where: { runId_index: { runId, index: stageIndex } }, data: { status: "running", startedAt: new Date() } });
+      const output = await runTechnique(stage.technique, ctx);
+      const m = await measureStage(ctx, output, stage.technique, test);
+      await saveModel(output, savedDir);
+      dropCheckpoint(runId, stageIndex);
+      await db.stage.update({
+        where: { runId_index: { runId, index: stageIndex } },
+        data: {
+          status: "succeeded", finishedAt: new Date(), durationMs: Date.now() - started,
+          accuracy: m.evaluation.accuracy, top5: m.evaluation.top5, perClassAccuracy: m.evaluation.perClassAccuracy, confusionMatrix: m.evaluation.confusion,
+          latencyP50Ms: m.latencyP50Ms, latencyP95Ms: m.latencyP95Ms, latencyThreads: m.latencyThreads,
+          sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
+        },
+      });
+      if (output !== model) model?.dispose();
+      model = output;
+    }
+    await db.run.update({ where: { id: runId }, data: { status: "succeeded", finishedAt: new Date(), progress: { stageIndex: pipeline.length - 1, stages: pipeline.length, technique: "done", phase: "done", fraction: 1 } } });
+    return "succeeded";
+  } catch (e) {
+    if (e instanceof TrainingCancelled) {
+      await db.run.update({ where: { id: runId }, data: { status: "cancelled", finishedAt: new Date() } });
+      return "cancelled";
+    }
+    const message = userMessageOf(e);
+    const retry = !isPermanent(e) && job.attempt < job.maxAttempts;
+    await db.run.update({
+      where: { id: runId },
+      data: retry
+        ? { status: "queued", error: `Attempt ${job.attempt} of ${job.maxAttempts} failed (${message}); retrying.` }
+        : { status: "failed", error: message, finishedAt: new Date() },
+    });
+    await db.stage.updateMany({ where: { runId, status: "running" }, data: { status: retry ? "pending" : "failed" } });
+    if (retry) throw e;
+    return "skipped";
+  } finally {
+    model?.dispose();
+  }
+}

@@ -1,0 +1,40 @@
+// The baseline stage: train the chosen architecture from scratch (resuming from its last epoch checkpoint).
+import type * as tf from "@tensorflow/tfjs";
+import { pick, subset } from "../ml/data/subset";
+import { buildModel } from "../ml/models/zoo";
+import type { Architecture } from "../ml/models/architecture";
+import { permutation } from "../ml/random";
+import { train } from "../ml/train";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import type { StageContext } from "./context";
+import { recordMetrics } from "./record";
+
+/** Share of the (subset of the) training split held out for validation after each epoch. */
+const VALIDATION_FRACTION = 0.1;
+
+export async function trainBaseline(ctx: StageContext): Promise<tf.LayersModel> {
+  const { data, training, seed } = ctx;
+  const trainPool = subset(data.train, training.trainLimit, seed);
+  const order = permutation(trainPool.count, seed + 1);
+  const valCount = Math.max(1, Math.round(trainPool.count * VALIDATION_FRACTION));
+  const valSplit = pick(trainPool, order.subarray(0, valCount));
+  const trainSplit = pick(trainPool, order.subarray(valCount));
+
+  const checkpoint = await loadCheckpoint(ctx.runId, ctx.stageIndex);
+  const model = checkpoint?.model ?? buildModel(ctx.architecture as Architecture, { inputShape: data.train.shape, numClasses: data.classes.length, seed });
+  const epochs = training.epochs;
+  await train(model, trainSplit, valSplit, {
+    ...training,
+    seed,
+    numClasses: data.classes.length,
+    startEpoch: checkpoint?.epoch ?? 0,
+    signal: ctx.signal,
+    onProgress: (p) =>
+      ctx.report({ phase: "training", ...p, stageFraction: ((p.epoch - 1) + p.batch / p.batches) / epochs }),
+    onEpochEnd: async (e) => {
+      await recordMetrics(ctx.db, ctx.runId, ctx.stageIndex, e.epoch, { loss: e.loss, accuracy: e.accuracy, val_accuracy: e.valAccuracy, images_per_sec: e.imagesPerSec });
+      await saveCheckpoint(ctx.runId, ctx.stageIndex, model, e.epoch);
+    },
+  });
+  return model;
+}

@@ -1,0 +1,18 @@
+import type { Db } from "../db";
+import { notFound } from "../errors";
+
+/** A run with everything its page shows. */
+export async function getRunOrThrow(db: Db, id: string) {
+  const run = await db.run.findUnique({
+    where: { id },
+    include: {
+      experiment: { include: { dataset: true } },
+      stages: { orderBy: { index: "asc" } },
+      artifacts: { orderBy: [{ stageIndex: "asc" }, { kind: "asc" }] },
+      metrics: { orderBy: [{ stageIndex: "asc" }, { step: "asc" }] },
+    },
+  });
+  if (!run) throw notFound("Run");
+  return run;
+}
+export type RunDetail = Awaited<ReturnType<typeof getRunOrThrow>>;

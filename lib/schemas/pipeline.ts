@@ -1,0 +1,41 @@
+// A run's pipeline: an ordered list of stages, each `{ technique, params }`. The union is assembled from
+// each technique's params schema; the form, the API and the worker all validate with it.
+import { z } from "zod";
+
+export const TrainingConfig = z.object({
+  epochs: z.number().int().min(1, "at least 1 epoch").max(100, "at most 100 epochs").default(1),
+  batchSize: z.number().int().min(8).max(512).default(64),
+  learningRate: z.number().gt(0, "must be positive").max(1).default(0.001),
+  optimizer: z.enum(["adam", "sgd"]).default("adam"),
+  /** Train on a seeded random subset of this many images (all when absent). */
+  trainLimit: z.number().int().min(100, "at least 100 images").max(1_000_000).optional(),
+  /** Evaluate on this many test images (the whole test split when absent). */
+  testLimit: z.number().int().min(100).max(1_000_000).optional(),
+});
+export type TrainingConfig = z.infer<typeof TrainingConfig>;
+
+export const BaselineStage = z.object({
+  technique: z.literal("baseline"),
+  params: z.object({}).strict().default({}),
+});
+
+export const PipelineStage = z.discriminatedUnion("technique", [BaselineStage]);
+export type PipelineStage = z.infer<typeof PipelineStage>;
+
+export const Pipeline = z
+  .array(PipelineStage)
+  .min(1, "a pipeline has at least one stage")
+  .max(12, "at most 12 stages")
+  .refine((stages) => stages[0]?.technique === "baseline", { message: "the first stage must be the baseline (train or load the model to compress)" })
+  .default([{ technique: "baseline", params: {} }]);
+export type Pipeline = z.infer<typeof Pipeline>;
+
+export const Requirements = z.object({
+  /** Largest acceptable top-1 accuracy drop against the baseline, as a fraction (0.05 = 5 pp). */
+  maxAccuracyDrop: z.number().min(0).max(1).default(0.05),
+  /** Smallest acceptable latency reduction against the baseline, as a fraction. */
+  minLatencyReduction: z.number().min(0).lt(1).default(0.4),
+  /** Smallest acceptable size reduction against the baseline, as a fraction. */
+  minSizeReduction: z.number().min(0).lt(1).default(0.3),
+});
+export type Requirements = z.infer<typeof Requirements>;

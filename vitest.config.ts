@@ -1,0 +1,40 @@
+// Three projects, one layout: unit tests next to the code (*.test.ts), integration tests (*.int.test.ts) run
+// twice — on SQLite and on PostgreSQL — against the real Redis. Playwright specs live in e2e/ (not here).
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const scratch = path.join(os.tmpdir(), `lab-test-${process.pid}`);
+
+function integration(provider: "sqlite" | "postgresql", databaseUrl: string) {
+  return {
+    extends: true as const,
+    test: {
+      name: `integration-${provider}`,
+      include: ["**/*.int.test.ts"],
+      exclude: ["node_modules/**", "e2e/**"],
+      globalSetup: ["test/global-setup.ts"],
+      fileParallelism: false,
+      testTimeout: 180_000,
+      hookTimeout: 120_000,
+      env: {
+        DATABASE_URL: databaseUrl,
+        QUEUE_PREFIX: `labtest-${provider}-${process.pid}`,
+        ARTIFACT_DIR: path.join(scratch, provider, "artifacts"),
+        LAB_BACKEND: process.env.LAB_BACKEND ?? "auto",
+      },
+    },
+  };
+}
+
+export default defineConfig({
+  resolve: { alias: { "@": root } },
+  test: {
+    projects: [
+      { extends: true, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "prisma/**/*.test.ts"], exclude: ["**/*.int.test.ts", "node_modules/**"], testTimeout: 120_000 } },
+      integration("sqlite", `file:${path.join(scratch, "sqlite", "lab.db")}`),
+      integration("postgresql", process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test"),
+    ],
+  },
+});
