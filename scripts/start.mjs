@@ -26,6 +26,10 @@ function stopAll(code = 0) {
   if (!children.length) process.exit(code);
 }
 
+// Node entry points run directly (not through npx, which only adds start-up time and warnings).
+const NEXT = [process.execPath, "node_modules/next/dist/bin/next"];
+const TSX = [process.execPath, "--import", "tsx"];
+
 function run(command, args, opts = {}) {
   const r = spawnSync(command, args, { stdio: "inherit", ...opts });
   if (r.status !== 0) fail(`${command} ${args.join(" ")} failed`);
@@ -72,19 +76,19 @@ function ensureWebBuild() {
   const sources = Math.max(newestMtime("app"), newestMtime("lib"), statSync("next.config.ts").mtimeMs);
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   console.log("web: building the app (first start, or sources changed)…");
-  run("npx", ["next", "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  run(NEXT[0], [...NEXT.slice(1), "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 }
 
 async function main() {
   if (!ensureSystemPackages(false)) fail("install the missing system packages above, then run npm start again");
   await ensureRedis();
   run(process.execPath, ["lib/ml/backend/native/build.mjs"]);
-  run("npx", ["tsx", "scripts/prepare.ts"]);
+  run(TSX[0], [...TSX.slice(1), "scripts/prepare.ts"]);
   ensureWebBuild();
 
   const env = { ...process.env, REDIS_URL, NEXT_TELEMETRY_DISABLED: "1" };
-  const web = spawn("npx", ["next", "start", "-H", HOST, "-p", PORT], { stdio: ["ignore", "inherit", "inherit"], env });
-  const worker = spawn("npx", ["tsx", "workers/compression.ts"], { stdio: ["ignore", "inherit", "inherit"], env });
+  const web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", PORT], { stdio: ["ignore", "inherit", "inherit"], env });
+  const worker = spawn(TSX[0], [...TSX.slice(1), "workers/compression.ts"], { stdio: ["ignore", "inherit", "inherit"], env });
   children.push(web, worker);
   for (const child of [web, worker]) {
     child.on("exit", (code) => {

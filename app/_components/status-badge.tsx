@@ -1,3 +1,3 @@
-export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge ${status}`} data-testid="status">{status}</span>;
+export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+  return <span className={`badge ${status}`} data-testid={testId}>{status}</span>;
 }

@@ -72,7 +72,7 @@ describe("FP32 export matches tfjs in onnxruntime-node", () => {
     const x = tf.input({ shape: [8, 8, 2] });
     const y = tf.layers.upSampling2d({ size: [2, 2], name: "up" }).apply(x) as tf.SymbolicTensor;
     const model = tf.model({ inputs: x, outputs: y });
-    expect(() => exportOnnx(model, { precision: "fp32" })).toThrow(/up \(UpSampling2d\) is not supported/);
+    expect(() => exportOnnx(model, { precision: "fp32" })).toThrow(/layer up \(UpSampling2D\) is not supported/);
   });
 });
 

@@ -34,6 +34,8 @@ export function nhwcToNchw(x: Float32Array, [n, h, w, c]: readonly number[], off
   return out;
 }
 
+const isSource = (s: OnnxSource | ort.InferenceSession): s is OnnxSource => typeof s === "string" || s instanceof Uint8Array;
+
 /** Run the model over NHWC images in batches; returns the row-major [n, outputs] result. */
 export async function runOnnx(
   src: OnnxSource | ort.InferenceSession,
@@ -41,7 +43,7 @@ export async function runOnnx(
   shape: readonly [number, number, number, number],
   batchSize = 64,
 ): Promise<{ output: Float32Array; width: number }> {
-  const session = src instanceof ort.InferenceSession ? src : await createSession(src);
+  const session = isSource(src) ? await createSession(src) : src;
   try {
     const [n, h, w, c] = shape;
     if (images.length !== n * h * w * c) throw new Error(`runOnnx: ${images.length} values for shape [${shape}]`);
@@ -60,7 +62,7 @@ export async function runOnnx(
     }
     return { output: out ?? new Float32Array(0), width };
   } finally {
-    if (!(src instanceof ort.InferenceSession)) await session.release();
+    if (isSource(src)) await session.release();
   }
 }
 

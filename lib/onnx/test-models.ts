@@ -34,7 +34,7 @@ export function randomizeWeights(model: tf.LayersModel, seed = 7): void {
     if (ws.length === 0) continue;
     const values = ws.map((v) => {
       const short = v.originalName.split("/").pop()!;
-      const shape = v.shape;
+      const shape = v.shape as number[];
       const size = shape.reduce((a, b) => a * b, 1);
       const fanIn = shape.length === 4 ? shape[0] * shape[1] * (short === "depthwise_kernel" ? 1 : shape[2]) : shape.length === 2 ? shape[0] : 1;
       const gen: () => number =

@@ -42,7 +42,7 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
     <>
       <div className="row">
         <h1 style={{ margin: 0 }}>{run.experiment.name}</h1>
-        <StatusBadge status={run.status} />
+        <StatusBadge status={run.status} testId="run-status" />
         <span className="spacer" />
         {live ? <button className="button secondary" onClick={cancel}>Cancel</button> : null}
       </div>

@@ -17,4 +17,9 @@ export interface NativeAddon {
     y: F32): void;
   batchNormGrad(x: F32, dy: F32, C: number, mean: F32, variance: F32, scale: F32 | null, eps: number, dx: F32,
     dmean: F32, dvariance: F32, dscale: F32, doffset: F32): void;
+  // matmul.cc — shape: [batchA, batchB, M, K, N, transposeA, transposeB]
+  matmul(shape: Int32Array, a: F32, b: F32, bias: F32 | null, out: F32, activation: number, alpha: number): void;
+  // pool.cc — shape: [N, C, IH, IW, OH, OW, KH, KW, SH, SW, padTop, padLeft, padBottom, padRight]; max: 1, avg: 0
+  poolForward(max: number, shape: Int32Array, x: F32, y: F32): void;
+  poolBackward(max: number, shape: Int32Array, x: F32, dy: F32, dx: F32): void;
 }

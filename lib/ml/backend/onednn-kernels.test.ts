@@ -63,4 +63,116 @@ describeNative("onednn kernels match cpu", () => {
         await depthwiseGradReference("filter", c, x, dy)));
     }
   });
+
+  describe("eltwise", () => {
+    const pairs: [number[], number[]][] = [
+      [[2, 5, 5, 3], [2, 5, 5, 3]], [[2, 5, 5, 3], [3]], [[3], [2, 5, 5, 3]], [[2, 5, 5, 3], [1, 1, 1, 3]],
+      [[2, 5, 5, 3], []], [[], [4, 7]], [[2, 1, 1, 3], [2, 5, 5, 3]], [[3, 1], [1, 4]], [[7, 1, 5], [7, 6, 1]],
+      [[64, 28, 28, 8], [8]], [[1], [9]],
+    ];
+    for (const op of ["Add", "Sub", "Multiply", "RealDiv", "SquaredDifference"]) {
+      for (const [sa, sb] of pairs) {
+        const a = randomArray(sa), b = randomArray(sb);
+        it(`${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`, () =>
+          both(() => k(op, { a: tf.tensor(a, sa), b: tf.tensor(b, sb) }, {})));
+      }
+    }
+    const unary: [string, object][] = [["Square", {}], ["Sqrt", {}], ["Rsqrt", {}], ["Neg", {}], ["Relu", {}],
+      ["Relu6", {}], ["Exp", {}], ["Log", {}], ["Reciprocal", {}], ["Step", { alpha: 0 }], ["Step", { alpha: 0.3 }],
+      ["ClipByValue", { clipValueMin: -0.5, clipValueMax: 0.25 }], ["LeakyRelu", { alpha: 0.2 }], ["Abs", {}],
+      ["Sigmoid", {}]];
+    for (const [op, attrs] of unary) {
+      const shape = [3, 7, 5, 4];
+      const positive = ["Sqrt", "Rsqrt", "Log", "Reciprocal"].includes(op);
+      const x = randomArray(shape).map((v) => (positive ? Math.abs(v) + 0.1 : v * 8));
+      it(`${op} ${JSON.stringify(attrs)}`, () => both(() => k(op, { x: tf.tensor(x, shape) }, attrs)));
+    }
+    for (const op of ["relu", "relu6"] as const) {
+      const shape = [4, 9, 9, 8];
+      const x = randomArray(shape).map((v) => v * 8), w = randomArray(shape);
+      it(`${op} gradient (one native pass)`, () => both(() =>
+        tf.grad((t: tf.Tensor) => tf[op](t).mul(tf.tensor(w, shape)).sum())(tf.tensor(x, shape))));
+    }
+    const reductions: [number[], number[], boolean][] = [
+      [[64, 14, 14, 32], [0, 1, 2], false], [[4, 6, 6, 8], [1, 2], false], [[4, 6, 6, 8], [1, 2], true],
+      [[5, 7], [1], false], [[5, 7], [0], true], [[3, 4, 5], [0, 1, 2], false], [[3, 4, 5], [2, 0, 1], true],
+    ];
+    for (const op of ["Sum", "Mean"]) {
+      for (const [shape, axis, keepDims] of reductions) {
+        const x = randomArray(shape);
+        it(`${op} ${JSON.stringify(shape)} axes ${axis} keepDims ${keepDims}`, () =>
+          both(() => k(op, { x: tf.tensor(x, shape) }, { axis, keepDims })));
+      }
+    }
+    for (const [shape, reps] of [[[1, 1, 1, 8], [4, 5, 5, 1]], [[3, 1], [1, 4]], [[1, 6], [3, 1]]]) {
+      const x = randomArray(shape);
+      it(`Tile ${JSON.stringify(shape)} x ${JSON.stringify(reps)}`, () =>
+        both(() => k("Tile", { x: tf.tensor(x, shape) }, { reps })));
+    }
+  });
+
+  describe("batchnorm", () => {
+    for (const [shape, withScale, withOffset] of [[[4, 5, 5, 6], true, true], [[2, 3, 3, 8], false, true],
+      [[3, 7], true, false], [[64, 7, 7, 16], true, true]] as [number[], boolean, boolean][]) {
+      const C = shape[shape.length - 1];
+      const x = randomArray(shape), m = randomArray([C]), v = randomArray([C]).map((e) => Math.abs(e) + 0.2);
+      const sc = randomArray([C]), off = randomArray([C]), dy = randomArray(shape);
+      const label = `${JSON.stringify(shape)} scale ${withScale} offset ${withOffset}`;
+      it(`FusedBatchNorm ${label}`, () => both(() => tf.batchNorm(tf.tensor(x, shape), tf.tensor(m), tf.tensor(v),
+        withOffset ? tf.tensor(off) : undefined, withScale ? tf.tensor(sc) : undefined, 1e-3)));
+      // tfjs-core itself cannot differentiate batchNorm without scale or offset (undefined saved inputs), on any backend
+      if (!withScale || !withOffset) continue;
+      it(`FusedBatchNorm gradient (LabBatchNormGrad) ${label}`, () => both(() => {
+        const ins = [tf.tensor(x, shape), tf.tensor(m), tf.tensor(v)];
+        if (withScale) ins.push(tf.tensor(sc));
+        if (withOffset) ins.push(tf.tensor(off));
+        const f = (...t: tf.Tensor[]) => tf.batchNorm(t[0], t[1], t[2], withOffset ? t[t.length - 1] : undefined,
+          withScale ? t[3] : undefined, 1e-3).mul(tf.tensor(dy, shape)).sum();
+        return tf.grads(f)(ins);
+      }));
+      it(`training-mode batch norm through tf.moments ${label}`, () => both(() => {
+        const axes = shape.slice(0, -1).map((_, i) => i);
+        const f = (xt: tf.Tensor) => {
+          const { mean, variance } = tf.moments(xt, axes);
+          return tf.batchNorm(xt, mean, variance, tf.tensor(off), tf.tensor(sc), 1e-3).mul(tf.tensor(dy, shape)).sum();
+        };
+        return tf.grads(f)([tf.tensor(x, shape)]);
+      }));
+    }
+  });
+
+  describe("matmul", () => {
+    const cases: [number[], number[], boolean, boolean][] = [[[64, 64], [64, 10], false, false],
+      [[64, 64], [64, 10], true, false], [[64, 10], [64, 10], false, true], [[7, 5], [3, 7], true, true],
+      [[3, 4, 5], [3, 5, 6], false, false], [[1, 4, 5], [3, 6, 5], false, true], [[2, 5, 4], [1, 5, 3], true, false]];
+    for (const [sa, sb, transposeA, transposeB] of cases) {
+      const a = randomArray(sa), b = randomArray(sb);
+      const label = `${JSON.stringify(sa)} x ${JSON.stringify(sb)} tA ${transposeA} tB ${transposeB}`;
+      it(`BatchMatMul ${label}`, () => both(() => k("BatchMatMul", { a: tf.tensor(a, sa), b: tf.tensor(b, sb) },
+        { transposeA, transposeB })));
+      if (sa.length !== 2) continue;
+      const n = transposeB ? sb[0] : sb[1], bias = randomArray([n]);
+      for (const activation of ["linear", "relu"]) {
+        it(`_FusedMatMul ${activation} ${label}`, () => both(() => tf.fused.matMul({ a: tf.tensor(a, sa) as tf.Tensor2D,
+          b: tf.tensor(b, sb) as tf.Tensor2D, transposeA, transposeB, bias: tf.tensor(bias), activation: activation as "relu" })));
+      }
+    }
+  });
+
+  describe("pool", () => {
+    const cases: [number[], number, number, "same" | "valid"][] = [[[2, 8, 8, 4], 2, 2, "valid"],
+      [[1, 7, 9, 3], 3, 2, "same"], [[3, 5, 5, 2], 3, 1, "same"], [[2, 9, 7, 5], 2, 1, "valid"], [[4, 6, 6, 16], 3, 2, "valid"]];
+    for (const [shape, size, stride, pad] of cases) {
+      const x = randomArray(shape);
+      const label = `${JSON.stringify(shape)} k ${size} s ${stride} ${pad}`;
+      for (const op of ["maxPool", "avgPool"] as const) {
+        it(`${op} ${label}`, () => both(() => tf[op](tf.tensor(x, shape) as tf.Tensor4D, size, stride, pad)));
+        it(`${op} gradient ${label}`, () => both(() => {
+          const t = tf.tensor(x, shape) as tf.Tensor4D;
+          const w = tf.tensor(randomArray(tf[op](t, size, stride, pad).shape), tf[op](t, size, stride, pad).shape);
+          return tf.grad((v: tf.Tensor4D) => tf[op](v, size, stride, pad).mul(w).sum())(t);
+        }));
+      }
+    }
+  });
 });

@@ -6,13 +6,17 @@ import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeAddon } from "./native-types";
 import { batchNormKernels, registerFastGradients } from "./kernels/batchnorm";
 import { convKernels } from "./kernels/conv";
-import { eltwiseKernels } from "./kernels/eltwise";
+import { matmulKernels } from "./kernels/matmul";
+import { poolKernels } from "./kernels/pool";
+import { eltwiseKernels, registerActivationGradients } from "./kernels/eltwise";
 import { BACKEND, type KernelArgs, type NativeKernel } from "./kernels/util";
 
 export const nativeKernels: Record<string, NativeKernel> = {
   ...convKernels,
   ...eltwiseKernels,
   ...batchNormKernels,
+  ...matmulKernels,
+  ...poolKernels,
 };
 
 class OnednnBackend extends MathBackendCPU {}
@@ -58,6 +62,7 @@ export function registerOnednnBackend(addon: NativeAddon): void {
     tf.registerKernel({ ...k, backendName: BACKEND });
   }
   registerFastGradients();
+  registerActivationGradients();
   for (const [name, native] of Object.entries(nativeKernels)) {
     tf.registerKernel({
       kernelName: name, backendName: BACKEND,

@@ -28,13 +28,14 @@ export async function runOn(backend: string, fn: () => tf.Tensor | tf.Tensor[]):
   return values;
 }
 
-/** max |a-b| / max |b| <= tol, per output. */
-export function expectClose(actual: Float32Array[], expected: Float32Array[], tol = 1e-4): void {
+/** max |a-b| / max(max |b|, floor) <= tol, per output (floor: gradients that are zero up to rounding, such as a
+ *  bias followed by batch norm, have no scale of their own). */
+export function expectClose(actual: Float32Array[], expected: Float32Array[], tol = 1e-4, floor = 1e-6): void {
   expect(actual.length).toBe(expected.length);
   actual.forEach((a, k) => {
     const e = expected[k];
     expect(a.length).toBe(e.length);
-    let diff = 0, scale = 1e-6;
+    let diff = 0, scale = floor;
     for (let i = 0; i < e.length; i++) {
       diff = Math.max(diff, Math.abs(a[i] - e[i]));
       scale = Math.max(scale, Math.abs(e[i]));

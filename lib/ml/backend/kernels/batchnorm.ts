@@ -34,7 +34,7 @@ const GRAD_KERNEL = "LabBatchNormGrad";
 /** inputs {x, dy, mean, variance, scale?} → [dx, dmean, dvariance, dscale, doffset] (all [C] but dx). */
 const gradKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
   const { x, dy, mean, variance, scale } = inputs as Record<string, TensorInfo | undefined>;
-  const C = channels(x!, [dy, mean, variance, scale])!;
+  const C = channels(x!, [mean, variance, scale])!;
   const [dx, wrapDx] = output(backend, x!.shape);
   const outs = [0, 1, 2, 3].map(() => output(backend, [C]));
   addon.batchNormGrad(values(backend, x!), values(backend, dy!), C, values(backend, mean!),
@@ -58,7 +58,8 @@ export function registerFastGradients(): void {
       gradFunc: (dy, saved, attrs) => {
         const [x, mean, variance, scale] = saved;
         const single = dy as tf.Tensor;
-        if (tf.getBackend() !== BACKEND || channels(x, [single, mean, variance, scale]) === undefined) {
+        if (tf.getBackend() !== BACKEND || channels(x, [mean, variance, scale]) === undefined ||
+          single.dtype !== "float32" || single.size !== x.size) {
           return bn.gradFunc(dy, saved, attrs);
         }
         const [dx, dmean, dvar, dscale, doffset] = tf.engine().runKernel(GRAD_KERNEL,

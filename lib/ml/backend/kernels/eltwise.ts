@@ -2,12 +2,13 @@
 // their gradients, which on tfjs's cpu kernels cost far more than the convolutions.
 import * as tf from "@tensorflow/tfjs";
 import type { NativeAddon } from "../native-types";
-import { isF32, output, sizeOf, values, type KernelArgs, type NativeKernel, type TensorInfo } from "./util";
+import { BACKEND, isF32, output, sizeOf, values, type KernelArgs, type NativeKernel, type TensorInfo } from "./util";
 
 const UNARY = { Square: 0, Sqrt: 1, Rsqrt: 2, Neg: 3, Relu: 4, Relu6: 5, Exp: 6, Log: 7, Reciprocal: 8, Step: 9,
   ClipByValue: 10, LeakyRelu: 11, Abs: 12, Sigmoid: 13 } as const;
 const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
 const COPY = 5;
+const ACTIVATION_GRAD = { LabReluGrad: 6, LabRelu6Grad: 7 } as const;
 
 function unary(name: keyof typeof UNARY): NativeKernel {
   return ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
@@ -51,7 +52,8 @@ export function collapse(shape: number[], sa: number[], sb: number[]): [Int32Arr
   return [Int32Array.from(d), Int32Array.from(a), Int32Array.from(b)];
 }
 
-function binary(name: keyof typeof BINARY): NativeKernel {
+function binary(name: keyof typeof BINARY | keyof typeof ACTIVATION_GRAD): NativeKernel {
+  const code = name in BINARY ? BINARY[name as keyof typeof BINARY] : ACTIVATION_GRAD[name as keyof typeof ACTIVATION_GRAD];
   return ({ inputs, backend }: KernelArgs, addon: NativeAddon) => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
@@ -59,7 +61,7 @@ function binary(name: keyof typeof BINARY): NativeKernel {
     const [out, wrap] = output(backend, shape);
     if (out.length === 0) return wrap();
     const [d, sa, sb] = collapse(shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
-    addon.binary(BINARY[name], d, values(backend, a), sa, values(backend, b), sb, out);
+    addon.binary(code, d, values(backend, a), sa, values(backend, b), sb, out);
     return wrap();
   };
 }
@@ -99,6 +101,27 @@ export const eltwiseKernels: Record<string, NativeKernel> = {
   ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, unary(n as keyof typeof UNARY)])),
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, binary(n as keyof typeof BINARY)])),
   Tile: tile,
+  ...Object.fromEntries(Object.keys(ACTIVATION_GRAD).map((n) => [n, binary(n as keyof typeof ACTIVATION_GRAD)])),
   Sum: reduce(false),
   Mean: reduce(true),
 };
+
+/** Relu and Relu6 gradients as one native pass on onednn (tfjs-core: Multiply(dy, Step(Cast(x))), two or three
+ *  full-size passes); other backends keep tfjs-core's gradient. */
+export function registerActivationGradients(): void {
+  for (const [kernelName, fused] of [["Relu", "LabReluGrad"], ["Relu6", "LabRelu6Grad"]] as const) {
+    const original = tf.getGradient(kernelName);
+    if (!original || (original as { lab?: boolean }).lab) continue;
+    tf.registerGradient({
+      kernelName, inputsToSave: original.inputsToSave, lab: true,
+      gradFunc: (dy, saved, attrs) => {
+        const [x] = saved;
+        const g = dy as tf.Tensor;
+        if (tf.getBackend() !== BACKEND || x.dtype !== "float32" || g.dtype !== "float32") {
+          return original.gradFunc(dy, saved, attrs);
+        }
+        return { x: () => tf.engine().runKernel(fused, { a: g, b: x }) as tf.Tensor };
+      },
+    } as tf.GradConfig);
+  }
+}

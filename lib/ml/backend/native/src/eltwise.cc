@@ -56,7 +56,7 @@ napi_value unary(napi_env env, napi_callback_info info) {
   });
 }
 
-enum Binary { kAdd, kSub, kMul, kDiv, kSqDiff, kCopyA };
+enum Binary { kAdd, kSub, kMul, kDiv, kSqDiff, kCopyA, kReluGrad, kRelu6Grad };
 
 // out[o, i] = f(a[o*as0 + i*as1], b[o*bs0 + i*bs1]) over a collapsed [outer, inner] problem; with more dims the
 // TS side passes up to 4 collapsed dims (see kernels/eltwise.ts).
@@ -113,6 +113,11 @@ napi_value binary(napi_env env, napi_callback_info info) {
       case kDiv: broadcast(a, b, out, shape, sa, sb, [](float x, float y) { return x / y; }); break;
       case kSqDiff: broadcast(a, b, out, shape, sa, sb, [](float x, float y) { return (x - y) * (x - y); }); break;
       case kCopyA: broadcast(a, b, out, shape, sa, sb, [](float x, float) { return x; }); break;
+      // activation gradients in one pass (tfjs: dy * step(x), i.e. a Step and a Multiply): a = dy, b = x
+      case kReluGrad: broadcast(a, b, out, shape, sa, sb, [](float g, float x) { return x > 0.f ? g : 0.f; }); break;
+      case kRelu6Grad:
+        broadcast(a, b, out, shape, sa, sb, [](float g, float x) { return x > 0.f && x <= 6.f ? g : 0.f; });
+        break;
       default: throw std::runtime_error("binary: unknown op");
     }
     return undefined(args.env);

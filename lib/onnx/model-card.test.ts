@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { modelCard, type ModelCardInput } from "./model-card";
+
+const input: ModelCardInput = {
+  name: "bench-cnn · distill → prune → int8",
+  architecture: { name: "bench-cnn", params: 49_802, nonzeroParams: 34_861 },
+  input: { name: "input", shape: ["batch", 1, 28, 28], layout: "NCHW", dtype: "float32" },
+  output: { name: "logits", shape: ["batch", 10], meaning: "pre-softmax class scores" },
+  preprocessing: { scale: "divide uint8 pixels by 255 → [0, 1]", mean: [0], std: [1], channelOrder: "grayscale" },
+  classNames: ["T-shirt/top", "Trouser|pants"],
+  stages: [
+    { index: 0, technique: "baseline", params: { epochs: 5 }, metrics: { accuracy: 0.9123, p50Ms1t: 0.41, sizeBytes: 200_101 } },
+    { index: 1, technique: "quantize", params: { mode: "ptq", calibration: "minmax" }, metrics: { accuracy: 0.9101, p50Ms1t: 0.3 } },
+  ],
+  quantization: { precision: "int8", weights: "int8 symmetric per-channel", activations: "uint8 per-tensor", calibration: "minmax", calibrationImages: 256 },
+  tool: { name: "compression-lab", version: "0.1.0", onnxOpset: 13, runtime: "onnxruntime-node 1.30.0" },
+  seed: 42,
+  runId: "run_1",
+};
+
+describe("model card", () => {
+  it("is pure and carries every required section", () => {
+    const a = modelCard(input);
+    expect(modelCard(input)).toEqual(a);
+    const json = JSON.parse(a.json);
+    expect(json).toMatchObject({ schemaVersion: 1, seed: 42, input: { layout: "NCHW" }, tool: { version: "0.1.0" } });
+    for (const s of ["## Input", "NCHW", "mean = [0]", "## Classes", "## Metrics per stage", "0.9123", "## Technique parameters", '"calibration":"minmax"', "seed: 42", "compression-lab 0.1.0"])
+      expect(a.markdown).toContain(s);
+    expect(a.markdown).toContain("Trouser\\|pants"); // table cells are escaped
+    expect(a.markdown).toMatch(/\| 1 \| quantize \| 0.9101 \| 0.3 \| — \|/);
+  });
+});

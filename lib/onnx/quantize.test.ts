@@ -1,0 +1,177 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readIdxSplit, DEFAULT_FASHION_MNIST_DIR } from "../ml/data/fashion-mnist";
+import { existsSync } from "node:fs";
+import { calibrate } from "./calibrate";
+import { checkOnnx, findOnnxPython } from "./checker";
+import { exportOnnx } from "./export";
+import { DataType, decodeModel, type DecodedModel } from "./proto";
+import { activationQParams, quantizeBias, quantizeWeightsPerChannel, roundHalfEven } from "./quantize-weights";
+import { evaluateOnnx } from "./session";
+import { sizeOf } from "./size";
+import { benchCnn, mobileNetV2, randomImages, randomizeWeights, resnetBlocks, plainCnn } from "./test-models";
+import { compareOnnx } from "./verify";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+describe("quantization arithmetic", () => {
+  it("per-channel symmetric int8 weights: one scale per output channel, |q| ≤ 127, error ≤ scale/2", () => {
+    const w = Float32Array.from({ length: 3 * 10 }, (_, i) => Math.sin(i) * (1 + Math.floor(i / 10) * 10));
+    const { q, scales } = quantizeWeightsPerChannel(w, 3);
+    expect(scales).toHaveLength(3);
+    expect(scales[2] / scales[0]).toBeGreaterThan(5); // channels keep their own range
+    q.forEach((v, i) => {
+      expect(Math.abs(v)).toBeLessThanOrEqual(127);
+      expect(Math.abs(v * scales[Math.floor(i / 10)] - w[i])).toBeLessThanOrEqual(scales[Math.floor(i / 10)] / 2 + 1e-7);
+    });
+    expect(quantizeWeightsPerChannel(new Float32Array(4), 2).scales).toEqual(Float32Array.of(1, 1)); // pruned channel
+  });
+
+  it("activation parameters represent 0 exactly and cover the range", () => {
+    const u = activationQParams({ min: 0, max: 6 }, "uint8");
+    expect(u.zeroPoint).toBe(0);
+    expect(u.scale * 255).toBeCloseTo(6, 5);
+    const s = activationQParams({ min: -1, max: 3 }, "int8");
+    expect(roundHalfEven(0 / s.scale) + s.zeroPoint).toBe(s.zeroPoint);
+    expect((127 - s.zeroPoint) * s.scale).toBeGreaterThanOrEqual(3 - s.scale);
+    expect((-128 - s.zeroPoint) * s.scale).toBeLessThanOrEqual(-1 + s.scale);
+    expect(activationQParams({ min: 0.5, max: 2 }, "uint8").zeroPoint).toBe(0); // range widened to include 0
+  });
+
+  it("int32 bias uses scale input·weight", () => {
+    const { q, scales } = quantizeBias(Float32Array.of(0.5, -1), 0.1, Float32Array.of(0.01, 0.02));
+    expect(Array.from(scales)).toEqual([Math.fround(0.1 * Math.fround(0.01)), Math.fround(0.1 * Math.fround(0.02))]);
+    expect(Array.from(q)).toEqual([500, -500]);
+  });
+});
+
+/** Every Conv/Gemm weight must be an int8 initializer behind a per-channel DequantizeLinear(axis 0). */
+function expectInt8Weights(m: DecodedModel) {
+  const init = new Map(m.initializers.map((t) => [t.name, t]));
+  const producer = new Map(m.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const layers = m.nodes.filter((n) => n.opType === "Conv" || n.opType === "Gemm");
+  expect(layers.length).toBeGreaterThan(0);
+  for (const n of layers) {
+    const dq = producer.get(n.inputs[1])!;
+    expect(dq.opType).toBe("DequantizeLinear");
+    expect(dq.attributes.axis).toBe(0);
+    const w = init.get(dq.inputs[0])!;
+    expect(w.dtype).toBe(DataType.int8);
+    const scale = init.get(dq.inputs[1])!;
+    expect(scale.dims).toEqual([w.dims[0]]); // one scale per output channel (depthwise: per group filter)
+    // distinct dequantized values per output channel ≤ 256
+    const q = new Int8Array(w.raw.buffer, w.raw.byteOffset, w.raw.byteLength);
+    const per = q.length / w.dims[0];
+    for (let c = 0; c < w.dims[0]; c++) expect(new Set(q.subarray(c * per, (c + 1) * per)).size).toBeLessThanOrEqual(256);
+    if (n.inputs[2]) {
+      const bdq = producer.get(n.inputs[2])!;
+      expect(bdq.opType).toBe("DequantizeLinear");
+      expect(init.get(bdq.inputs[0])!.dtype).toBe(DataType.int32);
+    }
+  }
+  // No float weight tensor survives: float initializers are only scales and small constants.
+  for (const t of m.initializers.filter((t) => t.dtype === DataType.float32)) expect(t.raw.byteLength).toBeLessThanOrEqual(4 * 1024);
+}
+
+describe("INT8 QDQ export", () => {
+  it.each([
+    ["bench-cnn", () => benchCnn()],
+    ["MobileNetV2 blocks", () => mobileNetV2([24, 24, 3], 10, { width: 0.5 })],
+    ["ResNet blocks", () => resnetBlocks()],
+    ["plain CNN", () => plainCnn()],
+  ] as const)("%s: int8 weights, ORT runs it, checker passes", async (_, build) => {
+    const model = build();
+    randomizeWeights(model, 21);
+    const [, h, w, c] = model.inputs[0].shape as number[];
+    const q = await calibrate(model, randomImages(32, h, w, c, 2), { method: "minmax" });
+    const bytes = exportOnnx(model, { precision: "int8", quantization: q });
+    const m = decodeModel(bytes);
+    expectInt8Weights(m);
+    expect(m.nodes.some((n) => n.opType === "QuantizeLinear")).toBe(true);
+    const r = await compareOnnx(model, bytes, randomImages(16, h, w, c, 3), [16, h, w, c]);
+    expect(Number.isFinite(r.maxAbsDiff)).toBe(true);
+    if (findOnnxPython()) expect(checkOnnx(bytes)).toMatchObject({ ok: true });
+  });
+
+  it("bench-cnn INT8 file is at most 0.31× the FP32 file", async () => {
+    const model = benchCnn();
+    randomizeWeights(model, 1);
+    const q = await calibrate(model, randomImages(16, 28, 28, 1), { method: "minmax" });
+    const fp32 = sizeOf(exportOnnx(model, { precision: "fp32" }));
+    const int8 = sizeOf(exportOnnx(model, { precision: "int8", quantization: q }));
+    expect(int8.bytes / fp32.bytes).toBeLessThanOrEqual(0.31);
+  });
+
+  it("refuses int8 without calibration", () => {
+    expect(() => exportOnnx(plainCnn(), { precision: "int8" })).toThrow(/calibrate/);
+  });
+});
+
+describe("calibration", () => {
+  it("minmax equals the observed range of a layer output; percentile and entropy clip inside it", async () => {
+    const model = plainCnn();
+    randomizeWeights(model, 5);
+    const imgs = randomImages(40, 12, 12, 3, 8);
+    const mm = await calibrate(model, imgs, { method: "minmax", batchSize: 16 });
+    const reluLayer = model.layers.find((l) => l.getClassName() === "ReLU")!;
+    const probe = tf.model({ inputs: model.inputs, outputs: reluLayer.output as tf.SymbolicTensor });
+    const y = tf.tidy(() => probe.predict(tf.tensor4d(imgs, [40, 12, 12, 3])) as tf.Tensor);
+    const data = y.dataSync();
+    y.dispose();
+    const r = mm.activationRanges[reluLayer.name];
+    expect(r.min).toBe(0);
+    expect(r.max).toBeCloseTo(Math.max(...data), 5);
+    expect(mm.activationRanges[model.inputs[0].sourceLayer.name].max).toBeLessThanOrEqual(1);
+    for (const method of ["percentile", "entropy"] as const) {
+      const p = await calibrate(model, imgs, { method, percentile: 99.9 });
+      for (const [k, v] of Object.entries(p.activationRanges)) {
+        expect(v.max).toBeLessThanOrEqual(mm.activationRanges[k].max + 1e-6);
+        expect(v.min).toBeGreaterThanOrEqual(Math.min(0, mm.activationRanges[k].min) - 1e-6);
+      }
+      expect(p.activationRanges[reluLayer.name].max).toBeLessThan(r.max);
+    }
+  });
+});
+
+const fashion = existsSync(`${DEFAULT_FASHION_MNIST_DIR}/train-images-idx3-ubyte.gz`);
+
+describe.runIf(fashion)("INT8 accuracy on Fashion-MNIST (tiny trained model)", () => {
+  it("ORT INT8 accuracy is within 1 pp of FP32", { timeout: 180_000 }, async () => {
+    const toFloat = (u8: Uint8Array) => Float32Array.from(u8, (v) => v / 255);
+    const train = readIdxSplit(DEFAULT_FASHION_MNIST_DIR, "train");
+    const test = readIdxSplit(DEFAULT_FASHION_MNIST_DIR, "t10k");
+    // The pure-JS cpu backend trains convolutions slowly (~0.35 s per batch here): one conv layer, 50 steps.
+    const nTrain = 1600;
+    const nTest = 1000;
+    const px = 28 * 28;
+    const xTrain = toFloat(train.images.subarray(0, nTrain * px));
+    const yTrain = Int32Array.from(train.labels.subarray(0, nTrain));
+    const xTest = toFloat(test.images.subarray(0, nTest * px));
+    const yTest = test.labels.subarray(0, nTest);
+
+    const L = tf.layers;
+    const model = tf.sequential({
+      layers: [
+        L.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, strides: 2, padding: "same", useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+        L.batchNormalization(),
+        L.reLU(),
+        L.flatten(),
+        L.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(3e-3), loss: (y, p) => tf.losses.softmaxCrossEntropy(y, p) });
+    const x = tf.tensor4d(xTrain, [nTrain, 28, 28, 1]);
+    const y = tf.oneHot(tf.tensor1d(yTrain, "int32"), 10);
+    await model.fit(x, y, { epochs: 2, batchSize: 64, shuffle: false, verbose: 0 });
+    tf.dispose([x, y]);
+
+    const q = await calibrate(model, xTrain.subarray(0, 256 * px), { method: "minmax" });
+    const fp32 = await evaluateOnnx(exportOnnx(model, { precision: "fp32" }), xTest, [nTest, 28, 28, 1], yTest);
+    const int8 = await evaluateOnnx(exportOnnx(model, { precision: "int8", quantization: q }), xTest, [nTest, 28, 28, 1], yTest);
+    console.log(`fashion-mnist tiny: fp32 ${fp32.accuracy}, int8 ${int8.accuracy}`);
+    expect(fp32.accuracy).toBeGreaterThan(0.7); // it learned something
+    expect(fp32.accuracy - int8.accuracy).toBeLessThanOrEqual(0.01);
+  });
+});
