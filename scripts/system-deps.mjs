@@ -16,6 +16,7 @@ const TEST = [
   ["chromium", "/usr/bin/chromium", "the browser the end-to-end tests drive"],
   ["python3-onnx", "/usr/lib/python3/dist-packages/onnx/__init__.py", "the official ONNX checker"],
   ["postgresql", "/usr/lib/postgresql", "PostgreSQL, for the integration tests"],
+  ["docker-compose", "/usr/bin/docker-compose", "`compose config -q`, to validate docker-compose.yml without an engine"],
   ["fonts-dejavu-core", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "a font for screenshots"],
 ];
 

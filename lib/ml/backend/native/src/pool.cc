@@ -19,9 +19,8 @@ struct Shape {
   }
   memory::desc src(tag t = tag::nhwc) const { return memory::desc({n, c, ih, iw}, f32, t); }
   memory::desc dst(tag t = tag::nhwc) const { return memory::desc({n, c, oh, ow}, f32, t); }
-  dnnl::pooling_forward::desc fwd(bool max, dnnl::prop_kind prop) const {
-    return dnnl::pooling_forward::desc(prop, max ? algorithm::pooling_max : algorithm::pooling_avg_exclude_padding,
-                                       src(), dst(), {sh, sw}, {kh, kw}, {pt, pl}, {pb, pr});
+  dnnl::pooling_forward::desc fwd(algorithm alg, dnnl::prop_kind prop) const {
+    return dnnl::pooling_forward::desc(prop, alg, src(), dst(), {sh, sw}, {kh, kw}, {pt, pl}, {pb, pr});
   }
 };
 
@@ -29,9 +28,10 @@ struct Forward : Cached {
   dnnl::pooling_forward prim;
   Staged src, dst;
   memory workspace;
-  Forward(const Shape& s, bool max, bool training) {
+  Forward(const Shape& s, algorithm alg, bool training) {
+    const bool max = alg == algorithm::pooling_max;
     dnnl::pooling_forward::primitive_desc pd(
-        s.fwd(max, training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference), engine());
+        s.fwd(alg, training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference), engine());
     prim = dnnl::pooling_forward(pd);
     src = Staged(s.src(), pd.src_desc());
     dst = Staged(s.dst(), pd.dst_desc());
@@ -45,8 +45,11 @@ struct Backward : Cached {
   Forward fwd;
   dnnl::pooling_backward prim;
   Staged ddst, dsrc;
-  Backward(const Shape& s, bool max) : fwd(s, max, true) {
-    dnnl::pooling_backward::desc d(max ? algorithm::pooling_max : algorithm::pooling_avg_exclude_padding,
+  // tfjs's AvgPoolGrad divides by the whole window even where it overlaps the padding (its forward does not):
+  // match the reference.
+  static algorithm backwardAlg(bool max) { return max ? algorithm::pooling_max : algorithm::pooling_avg_include_padding; }
+  Backward(const Shape& s, bool max) : fwd(s, backwardAlg(max), true) {
+    dnnl::pooling_backward::desc d(backwardAlg(max),
                                    s.src(), s.dst(), {s.sh, s.sw}, {s.kh, s.kw}, {s.pt, s.pl},
                                    {s.pb, s.pr});
     dnnl::pooling_backward::primitive_desc pd(d, engine(), fwd.hint);
@@ -63,7 +66,7 @@ napi_value forward(napi_env env, napi_callback_info info) {
     auto p = a.ints(1);
     Shape s(p);
     p.push_back(max);
-    auto& f = cached<Forward>(key("pool.fwd", p), [&] { return std::make_unique<Forward>(s, max, false); });
+    auto& f = cached<Forward>(key("pool.fwd", p), [&] { return std::make_unique<Forward>(s, max ? algorithm::pooling_max : algorithm::pooling_avg_exclude_padding, false); });
     f.prim.execute(stream(), {{DNNL_ARG_SRC, f.src.in(a.f32(2))}, {DNNL_ARG_DST, f.dst.out(a.f32(3))}});
     f.dst.out_done();
     stream().wait();
