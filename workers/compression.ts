@@ -1,32 +1,34 @@
-// The compression worker process: consumes the pipeline queue with sandboxed processors, and shuts down in
-// order on SIGTERM/SIGINT (stop taking jobs, let the current ones finish or be handed back, then exit).
+// The compression worker process: consumes the pipeline queue, each job in a child process of its own, and
+// shuts down in order on SIGTERM/SIGINT: stop taking jobs, ask running ones to stop at their next batch
+// (they are put back on the queue and resume from their last checkpoint), then exit.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "bullmq";
 import { db } from "../lib/db";
 import { env } from "../lib/env";
 import { PipelineJob, QueueName, redisConnection } from "../lib/queue";
+import { interruptRunningJobs, runJobInChild } from "./run-job-in-child";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const processorFile = path.join(here, "pipeline-processor.ts");
-
-/** Training a stage can take minutes; the parent renews the lock meanwhile, but give it room. */
-const LOCK_DURATION_MS = 60_000;
+/** A job whose worker stopped renewing its lock for this long is handed to another worker. */
+const LOCK_DURATION_MS = Number(process.env.WORKER_LOCK_MS ?? 30_000);
+/** How long a shutdown waits for running jobs to hand themselves back before exiting anyway. */
+const SHUTDOWN_GRACE_MS = 20_000;
 
 export function startWorker(): Worker {
   const { WORKER_CONCURRENCY, QUEUE_PREFIX } = env();
-  const worker = new Worker(QueueName.Pipeline, processorFile, {
+  const worker = new Worker(QueueName.Pipeline, runJobInChild, {
     connection: redisConnection("consumer"),
     prefix: QUEUE_PREFIX,
     concurrency: WORKER_CONCURRENCY,
     lockDuration: LOCK_DURATION_MS,
+    stalledInterval: Math.max(1_000, Math.floor(LOCK_DURATION_MS / 2)),
     maxStalledCount: 2,
-    useWorkerThreads: false,
   });
   // A job that failed for good without our code seeing it (stalled too often, process died) must not leave
   // its run "running" forever.
   worker.on("failed", async (job, error) => {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const exhausted = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than/i.test(error.message));
+    if (!job || !exhausted) return;
     const parsed = PipelineJob.safeParse(job.data);
     if (!parsed.success) return;
     await db()
@@ -44,8 +46,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[worker] ${signal}: finishing the current job, then exiting`);
-    await worker.close();
+    console.log(`[worker] ${signal}: handing running jobs back to the queue, then exiting`);
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    const closing = worker.close();
+    interruptRunningJobs();
+    await closing;
     await db().$disconnect();
     process.exit(0);
   };

@@ -41,7 +41,12 @@ async function runTechnique(technique: string, ctx: StageContext): Promise<tf.La
   }
 }
 
-export async function processRun(db: Db, runId: string, job: JobContext): Promise<"succeeded" | "skipped" | "cancelled"> {
+export type RunOutcome = "succeeded" | "skipped" | "cancelled" | "interrupted";
+
+/** The reason a worker's shutdown aborts a job with (a user's cancel aborts with any other). */
+export const SHUTDOWN = "shutdown";
+
+export async function processRun(db: Db, runId: string, job: JobContext): Promise<RunOutcome> {
   const run = await db.run.findUnique({ where: { id: runId }, include: { experiment: { include: { dataset: true } }, stages: true } });
   if (!run || run.status === "succeeded" || run.status === "cancelled") return "skipped";
 
@@ -96,8 +101,15 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
     await db.run.update({ where: { id: runId }, data: { status: "succeeded", finishedAt: new Date(), progress: { stageIndex: pipeline.length - 1, stages: pipeline.length, technique: "done", phase: "done", fraction: 1 } } });
     return "succeeded";
   } catch (e) {
+    if (e instanceof TrainingCancelled && job.signal.reason === SHUTDOWN) {
+      // Not a failure: the job goes back on the queue and resumes from the last checkpoint.
+      await db.run.update({ where: { id: runId }, data: { status: "queued" } });
+      await db.stage.updateMany({ where: { runId, status: "running" }, data: { status: "pending" } });
+      return "interrupted";
+    }
     if (e instanceof TrainingCancelled) {
       await db.run.update({ where: { id: runId }, data: { status: "cancelled", finishedAt: new Date() } });
+      await db.stage.updateMany({ where: { runId, status: "running" }, data: { status: "pending" } });
       return "cancelled";
     }
     const message = userMessageOf(e);

@@ -21,6 +21,7 @@ export async function trainBaseline(ctx: StageContext): Promise<tf.LayersModel> 
   const trainSplit = pick(trainPool, order.subarray(valCount));
 
   const checkpoint = await loadCheckpoint(ctx.runId, ctx.stageIndex);
+  if (checkpoint) console.log(`[run ${ctx.runId}] stage ${ctx.stageIndex}: resuming from the checkpoint of epoch ${checkpoint.epoch}`);
   const model = checkpoint?.model ?? buildModel(ctx.architecture as Architecture, { inputShape: data.train.shape, numClasses: data.classes.length, seed });
   const epochs = training.epochs;
   await train(model, trainSplit, valSplit, {
@@ -29,6 +30,7 @@ export async function trainBaseline(ctx: StageContext): Promise<tf.LayersModel> 
     numClasses: data.classes.length,
     startEpoch: checkpoint?.epoch ?? 0,
     signal: ctx.signal,
+    reportEvery: 1, // the reporter throttles; reporting every batch lets a cancel stop within one batch
     onProgress: (p) =>
       ctx.report({ phase: "training", ...p, stageFraction: ((p.epoch - 1) + p.batch / p.batches) / epochs }),
     onEpochEnd: async (e) => {

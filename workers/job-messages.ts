@@ -1,0 +1,10 @@
+import type { RunProgress } from "../lib/schemas/run";
+
+/** worker → child */
+export type ParentMessage = { type: "start"; runId: string; attempt: number; maxAttempts: number } | { type: "shutdown" };
+
+/** child → worker */
+export type ChildMessage =
+  | { type: "progress"; progress: RunProgress }
+  | { type: "result"; outcome: "succeeded" | "skipped" | "cancelled" | "interrupted" }
+  | { type: "error"; message: string };
