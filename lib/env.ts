@@ -13,6 +13,12 @@ const Env = z.object({
   LAB_BACKEND: z.enum(["auto", "onednn", "tensorflow", "wasm", "cpu"]).default("auto"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   HOST: z.string().default("127.0.0.1"),
+  /** Turns authentication on: every page and API route then needs a session (or an API token). */
+  LAB_PASSWORD: z.string().min(8, "use at least 8 characters").optional(),
+  /** Signs session cookies; defaults to a key derived from LAB_PASSWORD (sessions end when it changes). */
+  LAB_SECRET: z.string().min(16).optional(),
+  /** Comma-separated bearer tokens for scripts: `Authorization: Bearer <token>`. */
+  LAB_API_TOKENS: z.string().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });
 export type Env = z.infer<typeof Env>;

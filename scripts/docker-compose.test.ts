@@ -14,9 +14,18 @@ describe("docker-compose.yml", () => {
     const compose = composeCommand();
     expect(compose, "install Docker's compose plugin or Debian's docker-compose").not.toBeNull();
     const [cmd, ...args] = compose!;
-    const r = spawnSync(cmd, [...args, "config", "-q"], { encoding: "utf8" });
+    const r = spawnSync(cmd, [...args, "config", "-q"], { encoding: "utf8", env: { ...process.env, LAB_PASSWORD: "compose-test-password" } });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
+  });
+
+  it("refuses to configure the web app without a password", () => {
+    const [cmd, ...args] = composeCommand()!;
+    const env = { ...process.env };
+    delete env.LAB_PASSWORD;
+    const r = spawnSync(cmd, [...args, "config", "-q"], { encoding: "utf8", env });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/LAB_PASSWORD/);
   });
 
   it("runs web, worker, postgres and redis, with the app on PostgreSQL and Redis", () => {

@@ -80,6 +80,10 @@ function ensureWebBuild() {
 }
 
 async function main() {
+  const loopback = ["127.0.0.1", "localhost", "::1"].includes(HOST) || HOST.startsWith("127.");
+  if (!loopback && !process.env.LAB_PASSWORD) {
+    fail(`Refusing to listen on ${HOST} without authentication: set LAB_PASSWORD (and LAB_API_TOKENS for scripts), or listen on 127.0.0.1.`);
+  }
   if (!ensureSystemPackages(false)) fail("install the missing system packages above, then run npm start again");
   await ensureRedis();
   run(process.execPath, ["lib/ml/backend/native/build.mjs"]);

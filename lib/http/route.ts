@@ -1,6 +1,7 @@
 // The one wrapper every route handler goes through: it reads and validates the body, query and path
 // parameters with zod, calls the operation, and maps every error to `{ error: { code, message, issues? } }`.
 import { z } from "zod";
+import { authenticate, isCrossSite } from "../auth/session";
 import { AppError } from "../errors";
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -11,6 +12,8 @@ interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodTyp
   params?: P;
   status?: number;
   maxBodyBytes?: number;
+  /** Reachable without a session (only the login route). */
+  public?: boolean;
 }
 
 interface RouteInput<B, Q, P> {
@@ -77,12 +80,22 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
   }
 }
 
+/**
+ * Every route checks the session itself, besides proxy.ts, so that a request that reaches a handler some other
+ * way is still refused; and refuses state changes sent from another site.
+ */
+export function guard(request: Request, isPublic = false): void {
+  if (isCrossSite(request.method, request.headers, request.url)) throw new AppError("forbidden", "Cross-site request refused");
+  if (!isPublic && !authenticate(request.headers).ok) throw new AppError("unauthorized", "Sign in first (or send an API token)");
+}
+
 export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown>(
   spec: RouteSpec<B, Q, P>,
   handler: Handler<z.infer<B>, z.infer<Q>, z.infer<P>>,
 ) {
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
+      guard(request, spec.public ?? false);
       const params = spec.params ? spec.params.parse((await context?.params) ?? {}) : undefined;
       const query = spec.query ? spec.query.parse(Object.fromEntries(new URL(request.url).searchParams)) : undefined;
       const body = spec.body ? spec.body.parse(await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) : undefined;

@@ -2,7 +2,7 @@
 // it comes. Progress arrives through the queue's events; the database is polled as well, so a missed event
 // (Redis restarting, say) only delays an update.
 import { db } from "@/lib/db";
-import { errorResponse } from "@/lib/http/route";
+import { errorResponse, guard } from "@/lib/http/route";
 import { subscribeRun } from "@/lib/runs/run-events";
 import { runSnapshot } from "@/lib/runs/run-snapshot";
 import { FINISHED_STATUSES, RunIdParams, type RunStatus } from "@/lib/schemas/run";
@@ -16,6 +16,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   let id: string;
   let first: Awaited<ReturnType<typeof runSnapshot>>;
   try {
+    guard(request);
     ({ id } = RunIdParams.parse(await context.params));
     first = await runSnapshot(db(), id);
   } catch (error) {
