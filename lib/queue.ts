@@ -34,7 +34,7 @@ export function redisConnection(role: "producer" | "consumer"): Redis {
   return connection;
 }
 
-const holder = globalThis as unknown as { labQueue?: Queue; labQueueConnection?: Redis; labQueueEvents?: QueueEvents };
+const holder = globalThis as unknown as { labQueue?: Queue; labQueueConnection?: Redis; labQueueEvents?: QueueEvents; labQueueReady?: Promise<void> };
 
 function producerConnection(): Redis {
   holder.labQueueConnection ??= redisConnection("producer");
@@ -51,17 +51,20 @@ async function ensureRedis(timeoutMs = 2_000): Promise<void> {
   const connection = producerConnection();
   if (connection.status === "ready") return;
   if (connection.status === "wait" || connection.status === "end") connection.connect().catch(() => {});
-  await new Promise<void>((resolve, reject) => {
+  // One pending wait shared by every concurrent submit (not a listener each).
+  holder.labQueueReady ??= new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => done(new AppError("unavailable", "The job queue (Redis) is not reachable; nothing was queued. Try again shortly.")), timeoutMs);
     const onReady = () => done();
     function done(error?: Error) {
       clearTimeout(timer);
       connection.off("ready", onReady);
+      holder.labQueueReady = undefined;
       if (error) reject(error);
       else resolve();
     }
     connection.once("ready", onReady);
   });
+  return holder.labQueueReady;
 }
 
 /** Queues a run; `jobId = runId` makes a double submit one job. Throws AppError(unavailable) when Redis is down. */
