@@ -29,3 +29,16 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.weightsManifest[0].weights, weightData }));
 }
+
+/** The model as one self-contained JSON file (topology, weight specs, weights as base64) — the tfjs download. */
+export async function modelToJson(model: tf.LayersModel): Promise<string> {
+  let out = "";
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = Buffer.from(artifacts.weightData as ArrayBuffer);
+      out = JSON.stringify({ format: "layers-model", generatedBy: "compression-lab", modelTopology: artifacts.modelTopology, weightSpecs: artifacts.weightSpecs, weightData: data.toString("base64") });
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: data.byteLength } };
+    }),
+  );
+  return out;
+}

@@ -2,15 +2,17 @@
 // export answers like the model, time it in onnxruntime-node, and store the files. Nothing here is estimated.
 import type * as tf from "@tensorflow/tfjs";
 import { storeArtifact } from "../artifacts/store-artifact";
-import { predictLogits, scoreLogits, type Evaluation } from "../ml/evaluate";
 import type { ImageSplit } from "../ml/data/types";
+import { predictLogits, scoreLogits, type Evaluation } from "../ml/evaluate";
+import { modelToJson } from "../ml/model-io";
 import { modelStats, type ModelStats } from "../ml/model-stats";
+import { splitAsFloat } from "../ml/tensors";
 import { exportOnnx } from "../onnx/export";
-import { measureLatency } from "../onnx/session";
+import { measureRuntime } from "../onnx/session";
 import { sizeOf } from "../onnx/size";
 import { verifyOnnx } from "../onnx/verify";
-import { splitAsFloat } from "../ml/tensors";
 import type { StageContext } from "./context";
+import { stageModelCard } from "./stage-card";
 
 export interface StageMeasurements {
   evaluation: Evaluation;
@@ -19,15 +21,15 @@ export interface StageMeasurements {
   gzipBytes: number;
   latencyP50Ms: number;
   latencyP95Ms: number;
-  latencyThreads: number;
+  latencyP50Ms2t: number;
+  latencyP95Ms2t: number;
+  throughput: number;
 }
 
-/** Runs this many batch-1 inferences after warm-up: enough for a stable p95. */
-const LATENCY_RUNS = 200;
 /** The export must answer like the model on these many test images, or the stage fails. */
 const VERIFY_IMAGES = 1_000;
 
-export async function measureStage(ctx: StageContext, model: tf.LayersModel, technique: string, test: ImageSplit): Promise<StageMeasurements> {
+export async function measureStage(ctx: StageContext, model: tf.LayersModel, technique: string, params: unknown, test: ImageSplit): Promise<StageMeasurements> {
   await ctx.report({ phase: "evaluating", stageFraction: 1 });
   const logits = predictLogits(model, test);
   const evaluation = scoreLogits(logits, test.labels, ctx.data.classes.length);
@@ -37,15 +39,31 @@ export async function measureStage(ctx: StageContext, model: tf.LayersModel, tec
   const onnx = exportOnnx(model, { precision: "fp32" });
   const sample = splitAsFloat(test, VERIFY_IMAGES);
   await verifyOnnx(model, onnx, sample.images, sample.shape, { labels: test.labels.subarray(0, sample.shape[0]) });
-  const experiment = await ctx.db.run.findUniqueOrThrow({ where: { id: ctx.runId }, select: { experiment: { select: { name: true } } } });
-  const fileName = `${slug(experiment.experiment.name)}-stage${ctx.stageIndex}-${technique}-fp32.onnx`;
-  await storeArtifact(ctx.db, { runId: ctx.runId, stageIndex: ctx.stageIndex, kind: "onnx-fp32", fileName, data: onnx });
 
   await ctx.report({ phase: "measuring", stageFraction: 1 });
   const [h, w, c] = test.shape;
-  const latency = await measureLatency(onnx, [1, c, h, w], { threads: 1, runs: LATENCY_RUNS });
+  const runtime = await measureRuntime(onnx, [1, c, h, w]);
   const size = sizeOf(onnx);
-  return { evaluation, stats, bytes: size.bytes, gzipBytes: size.gzipBytes, latencyP50Ms: latency.p50Ms, latencyP95Ms: latency.p95Ms, latencyThreads: latency.threads };
+  const m: StageMeasurements = {
+    evaluation, stats, bytes: size.bytes, gzipBytes: size.gzipBytes,
+    latencyP50Ms: runtime.p50Ms1t, latencyP95Ms: runtime.p95Ms1t, latencyP50Ms2t: runtime.p50Ms2t, latencyP95Ms2t: runtime.p95Ms2t,
+    throughput: runtime.imagesPerSec1t,
+  };
+
+  const base = `${slug((await experimentName(ctx)))}-stage${ctx.stageIndex}-${technique}`;
+  const store = (kind: Parameters<typeof storeArtifact>[1]["kind"], fileName: string, data: Uint8Array) =>
+    storeArtifact(ctx.db, { runId: ctx.runId, stageIndex: ctx.stageIndex, kind, fileName, data });
+  await store("onnx-fp32", `${base}-fp32.onnx`, onnx);
+  await store("tfjs", `${base}-tfjs.json`, Buffer.from(await modelToJson(model)));
+  const card = await stageModelCard(ctx, technique, params, m);
+  await store("model-card", `${base}-model-card.json`, Buffer.from(card.json));
+  await store("model-card-md", `${base}-model-card.md`, Buffer.from(card.markdown));
+  return m;
+}
+
+async function experimentName(ctx: StageContext): Promise<string> {
+  const run = await ctx.db.run.findUniqueOrThrow({ where: { id: ctx.runId }, select: { experiment: { select: { name: true } } } });
+  return run.experiment.name;
 }
 
 export function slug(name: string): string {

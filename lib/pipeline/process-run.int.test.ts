@@ -63,6 +63,9 @@ describe("a run, end to end through queue and worker", () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(run.metrics.filter((m) => m.name === "loss").map((m) => m.step)).toEqual([1, 2]);
 
+    expect(run.artifacts.map((a) => a.kind).sort()).toEqual(["model-card", "model-card-md", "onnx-fp32", "tfjs"]);
+    expect(stage.latencyP50Ms2t).toBeGreaterThan(0);
+    expect(stage.throughput).toBeGreaterThan(0);
     const artifact = run.artifacts.find((a) => a.kind === "onnx-fp32")!;
     const res = await download(new Request(`http://lab.test/api/artifacts/${artifact.id}`), { params: Promise.resolve({ id: artifact.id }) });
     expect(res.status).toBe(200);

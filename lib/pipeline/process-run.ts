@@ -83,7 +83,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       const started = Date.now();
       await db.stage.update({ where: { runId_index: { runId, index: stageIndex } }, data: { status: "running", startedAt: new Date() } });
       const output = await runTechnique(stage.technique, ctx);
-      const m = await measureStage(ctx, output, stage.technique, test);
+      const m = await measureStage(ctx, output, stage.technique, stage.params, test);
       await saveModel(output, savedDir);
       dropCheckpoint(runId, stageIndex);
       await db.stage.update({
@@ -91,7 +91,8 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
         data: {
           status: "succeeded", finishedAt: new Date(), durationMs: Date.now() - started,
           accuracy: m.evaluation.accuracy, top5: m.evaluation.top5, perClassAccuracy: m.evaluation.perClassAccuracy, confusionMatrix: m.evaluation.confusion,
-          latencyP50Ms: m.latencyP50Ms, latencyP95Ms: m.latencyP95Ms, latencyThreads: m.latencyThreads,
+          latencyP50Ms: m.latencyP50Ms, latencyP95Ms: m.latencyP95Ms, latencyThreads: 1, latencyP50Ms2t: m.latencyP50Ms2t, latencyP95Ms2t: m.latencyP95Ms2t,
+          throughput: m.throughput, precision: "fp32",
           sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
         },
       });

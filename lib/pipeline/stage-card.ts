@@ -1,0 +1,45 @@
+// The model card written next to every export: what the model is, how to feed it, what it measured.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { INPUT_NAME, ONNX_OPSET } from "../onnx/export";
+import { modelCard, type ModelCard } from "../onnx/model-card";
+import type { StageContext } from "./context";
+import type { StageMeasurements } from "./measure-stage";
+
+const toolVersion = (() => {
+  try {
+    return (JSON.parse(readFileSync(path.resolve("package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+})();
+
+export async function stageModelCard(ctx: StageContext, technique: string, params: unknown, m: StageMeasurements): Promise<ModelCard> {
+  const run = await ctx.db.run.findUniqueOrThrow({ where: { id: ctx.runId }, include: { experiment: { include: { dataset: true } }, stages: { orderBy: { index: "asc" } } } });
+  const [h, w, c] = ctx.data.train.shape;
+  const earlier = run.stages.filter((s) => s.index < ctx.stageIndex && s.status === "succeeded");
+  const metricsOf = (s: { accuracy: number | null; top5: number | null; latencyP50Ms: number | null; sizeBytes: number | null; paramCount: number | null }) => ({
+    top1: s.accuracy, top5: s.top5, latencyP50Ms: s.latencyP50Ms, bytes: s.sizeBytes, params: s.paramCount,
+  });
+  return modelCard({
+    name: `${run.experiment.name} — stage ${ctx.stageIndex} (${technique})`,
+    description: run.experiment.description || undefined,
+    architecture: { name: ctx.architecture, params: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs },
+    input: { name: INPUT_NAME, shape: ["batch", c, h, w], layout: "NCHW", dtype: "float32" },
+    output: { name: "logits", shape: ["batch", ctx.data.classes.length], meaning: "unnormalised class scores (apply softmax for probabilities)" },
+    preprocessing: { scale: "divide uint8 pixels by 255 → [0, 1]", mean: new Array(c).fill(0), std: new Array(c).fill(1), channelOrder: c === 1 ? "grayscale" : "RGB" },
+    classNames: ctx.data.classes,
+    dataset: { name: run.experiment.dataset.name, trainCount: ctx.data.train.count, testCount: ctx.data.test.count },
+    stages: [
+      ...earlier.map((s) => ({ index: s.index, technique: s.technique, params: s.params as Record<string, unknown>, metrics: metricsOf(s) })),
+      {
+        index: ctx.stageIndex, technique, params: (params ?? {}) as Record<string, unknown>,
+        metrics: { top1: m.evaluation.accuracy, top5: m.evaluation.top5, latencyP50Ms: m.latencyP50Ms, bytes: m.bytes, params: m.stats.params },
+      },
+    ],
+    tool: { name: "compression-lab", version: toolVersion, onnxOpset: ONNX_OPSET, runtime: "onnxruntime-node (CPU)" },
+    seed: ctx.seed,
+    runId: ctx.runId,
+    createdAt: new Date().toISOString(),
+  });
+}
