@@ -1,4 +1,3 @@
-import type * as tf from "@tensorflow/tfjs";
 import type { Db } from "../db";
 import type { LoadedDataset } from "../ml/data/types";
 import type { Requirements, TrainingConfig } from "../schemas/pipeline";
@@ -17,6 +16,4 @@ export interface StageContext {
   seed: number;
   signal: AbortSignal;
   report: (p: Omit<RunProgress, "stageIndex" | "stages" | "fraction" | "technique"> & { stageFraction: number }) => Promise<void>;
-  /** The model the previous stage produced (null for the first stage). */
-  input: tf.LayersModel | null;
 }

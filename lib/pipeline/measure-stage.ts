@@ -8,7 +8,8 @@ import { modelToJson } from "../ml/model-io";
 import { modelStats, type ModelStats } from "../ml/model-stats";
 import { splitAsFloat } from "../ml/tensors";
 import { exportOnnx } from "../onnx/export";
-import { measureRuntime } from "../onnx/session";
+import { evaluateOnnx, measureRuntime } from "../onnx/session";
+import type { QuantizationParams } from "../onnx/quantize";
 import { sizeOf } from "../onnx/size";
 import { verifyOnnx } from "../onnx/verify";
 import type { StageContext } from "./context";
@@ -26,19 +27,38 @@ export interface StageMeasurements {
   throughput: number;
 }
 
+export interface StageOutput {
+  model: tf.LayersModel;
+  precision: "fp32" | "int8";
+  quantization?: QuantizationParams;
+}
+
 /** The export must answer like the model on these many test images, or the stage fails. */
 const VERIFY_IMAGES = 1_000;
 
-export async function measureStage(ctx: StageContext, model: tf.LayersModel, technique: string, params: unknown, test: ImageSplit): Promise<StageMeasurements> {
-  await ctx.report({ phase: "evaluating", stageFraction: 1 });
-  const logits = predictLogits(model, test);
-  const evaluation = scoreLogits(logits, test.labels, ctx.data.classes.length);
+/**
+ * FP32 stages are scored with the tfjs model (the export is verified to answer the same). INT8 stages are
+ * scored with the INT8 ONNX model in onnxruntime — the model a phone would run — and verified to lose at
+ * most 1 pp against the tfjs model it came from.
+ */
+export async function measureStage(ctx: StageContext, result: StageOutput, technique: string, params: unknown, test: ImageSplit): Promise<StageMeasurements> {
+  const { model, precision } = result;
+  const numClasses = ctx.data.classes.length;
   const stats = modelStats(model);
-
   await ctx.report({ phase: "exporting", stageFraction: 1 });
-  const onnx = exportOnnx(model, { precision: "fp32" });
+  const onnx = exportOnnx(model, precision === "int8" ? { precision, quantization: result.quantization } : { precision: "fp32" });
   const sample = splitAsFloat(test, VERIFY_IMAGES);
-  await verifyOnnx(model, onnx, sample.images, sample.shape, { labels: test.labels.subarray(0, sample.shape[0]) });
+  await verifyOnnx(model, onnx, sample.images, sample.shape, { precision, labels: test.labels.subarray(0, sample.shape[0]) });
+
+  await ctx.report({ phase: "evaluating", stageFraction: 1 });
+  let evaluation: Evaluation;
+  if (precision === "int8") {
+    const all = splitAsFloat(test);
+    const { logits } = await evaluateOnnx(onnx, all.images, all.shape, test.labels);
+    evaluation = scoreLogits(logits, test.labels, numClasses);
+  } else {
+    evaluation = scoreLogits(predictLogits(model, test), test.labels, numClasses);
+  }
 
   await ctx.report({ phase: "measuring", stageFraction: 1 });
   const [h, w, c] = test.shape;
@@ -53,7 +73,7 @@ export async function measureStage(ctx: StageContext, model: tf.LayersModel, tec
   const base = `${slug((await experimentName(ctx)))}-stage${ctx.stageIndex}-${technique}`;
   const store = (kind: Parameters<typeof storeArtifact>[1]["kind"], fileName: string, data: Uint8Array) =>
     storeArtifact(ctx.db, { runId: ctx.runId, stageIndex: ctx.stageIndex, kind, fileName, data });
-  await store("onnx-fp32", `${base}-fp32.onnx`, onnx);
+  await store(precision === "int8" ? "onnx-int8" : "onnx-fp32", `${base}-${precision}.onnx`, onnx);
   await store("tfjs", `${base}-tfjs.json`, Buffer.from(await modelToJson(model)));
   const card = await stageModelCard(ctx, technique, params, m);
   await store("model-card", `${base}-model-card.json`, Buffer.from(card.json));

@@ -88,4 +88,26 @@ describe("a run, end to end through queue and worker", () => {
     }
     expect(Math.abs(correct / test.count - stage.accuracy!)).toBeLessThanOrEqual(1 / test.count);
   });
+
+  it("runs a multi-stage pipeline: pruned and INT8 stages measured on their own exports", async () => {
+    const input = CreateExperiment.parse({
+      name: "sequential test", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 2, batchSize: 32 }, seed: 4,
+      pipeline: [
+        { technique: "baseline" },
+        { technique: "prune", params: { method: "unstructured", schedule: { kind: "constant", finalSparsity: 0.5 }, epochs: 1 } },
+        { technique: "quantize", params: { mode: "ptq", calibrationImages: 64 } },
+      ],
+    });
+    const { runId } = await createExperiment(db(), input);
+    const run = await waitFor("the run to finish", () => db().run.findFirst({ where: { id: runId, status: { in: ["succeeded", "failed"] } }, include: { stages: { orderBy: { index: "asc" } }, artifacts: true } }));
+    expect(run.error, worker.output()).toBeNull();
+    const [baseline, pruned, int8] = run.stages;
+    expect(pruned.sparsity).toBeGreaterThan(0.495);
+    expect(pruned.sparsity).toBeLessThan(0.505);
+    expect(pruned.gzipBytes!).toBeLessThan(baseline.gzipBytes!);
+    expect(int8.precision).toBe("int8");
+    expect(int8.sizeBytes!).toBeLessThan(baseline.sizeBytes! * 0.5);
+    expect(int8.accuracy!).toBeGreaterThan(baseline.accuracy! - 0.05);
+    expect(run.artifacts.filter((a) => a.kind === "onnx-int8").map((a) => a.stageIndex)).toEqual([2]);
+  });
 });

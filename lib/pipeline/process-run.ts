@@ -10,10 +10,11 @@ import { subset } from "../ml/data/subset";
 import { loadModel, saveModel } from "../ml/model-io";
 import { OnnxVerificationError } from "../onnx/verify";
 import { TrainingCancelled } from "../ml/train";
-import { Pipeline, Requirements, TrainingConfig } from "../schemas/pipeline";
+import { Pipeline, Requirements, sourceStageOf, TrainingConfig } from "../schemas/pipeline";
 import type { RunProgress } from "../schemas/run";
 import { dropCheckpoint, stageModelDir } from "./checkpoint";
 import type { StageContext } from "./context";
+import { applyTechnique } from "./apply-technique";
 import { measureStage } from "./measure-stage";
 import { trainBaseline } from "./train-baseline";
 
@@ -30,15 +31,6 @@ const isPermanent = (e: unknown) => e instanceof PermanentError || e instanceof 
 
 export function userMessageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-async function runTechnique(technique: string, ctx: StageContext): Promise<tf.LayersModel> {
-  switch (technique) {
-    case "baseline":
-      return trainBaseline(ctx);
-    default:
-      throw new PermanentError(`technique "${technique}" is not available`);
-  }
 }
 
 export type RunOutcome = "succeeded" | "skipped" | "cancelled" | "interrupted";
@@ -58,19 +50,23 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
 
   const pipeline = Pipeline.parse(run.pipeline);
   const training = TrainingConfig.parse(run.training);
-  let model: tf.LayersModel | null = null;
+  // Every stage's model stays in memory (they are small): a stage may read any earlier one (`from`).
+  const models = new Map<number, tf.LayersModel>();
   try {
     const dataset = run.experiment.dataset;
     const data = loadDataset({ ...dataset, classes: dataset.classes as string[] });
     const test = subset(data.test, training.testLimit, run.seed);
+    const modelOf = async (index: number): Promise<tf.LayersModel> => {
+      const cached = models.get(index);
+      if (cached) return cached;
+      const loaded = await loadModel(stageModelDir(runId, index)); // a resumed job: stage done by an earlier attempt
+      models.set(index, loaded);
+      return loaded;
+    };
     for (const [stageIndex, stage] of pipeline.entries()) {
       const row = run.stages.find((s) => s.index === stageIndex);
       const savedDir = stageModelDir(runId, stageIndex);
-      if (row?.status === "succeeded" && existsSync(savedDir)) {
-        model?.dispose();
-        model = await loadModel(savedDir);
-        continue;
-      }
+      if (row?.status === "succeeded" && existsSync(savedDir)) continue;
       const report = async (p: Parameters<StageContext["report"]>[0]) => {
         const { stageFraction, ...rest } = p;
         const progress: RunProgress = { ...rest, stageIndex, stages: pipeline.length, technique: stage.technique, fraction: Math.min(1, (stageIndex + stageFraction) / pipeline.length) };
@@ -78,26 +74,29 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       };
       const ctx: StageContext = {
         db, runId, stageIndex, stages: pipeline.length, architecture: run.experiment.baseArch, data, training,
-        requirements: Requirements.parse(run.requirements), seed: run.seed, signal: job.signal, report, input: model,
+        requirements: Requirements.parse(run.requirements), seed: run.seed, signal: job.signal, report,
       };
       const started = Date.now();
       await db.stage.update({ where: { runId_index: { runId, index: stageIndex } }, data: { status: "running", startedAt: new Date() } });
-      const output = await runTechnique(stage.technique, ctx);
+      const output =
+        stage.technique === "baseline"
+          ? { model: await trainBaseline(ctx), precision: "fp32" as const }
+          : await applyTechnique(stage, await modelOf(sourceStageOf(stage, stageIndex)), await modelOf(0), ctx);
       const m = await measureStage(ctx, output, stage.technique, stage.params, test);
-      await saveModel(output, savedDir);
+      await saveModel(output.model, savedDir);
+      models.set(stageIndex, output.model);
       dropCheckpoint(runId, stageIndex);
+      const details = "details" in output || "candidates" in output ? JSON.parse(JSON.stringify({ ...(output.details ?? {}), ...(output.candidates ? { candidates: output.candidates } : {}) })) : undefined;
       await db.stage.update({
         where: { runId_index: { runId, index: stageIndex } },
         data: {
           status: "succeeded", finishedAt: new Date(), durationMs: Date.now() - started,
           accuracy: m.evaluation.accuracy, top5: m.evaluation.top5, perClassAccuracy: m.evaluation.perClassAccuracy, confusionMatrix: m.evaluation.confusion,
           latencyP50Ms: m.latencyP50Ms, latencyP95Ms: m.latencyP95Ms, latencyThreads: 1, latencyP50Ms2t: m.latencyP50Ms2t, latencyP95Ms2t: m.latencyP95Ms2t,
-          throughput: m.throughput, precision: "fp32",
+          throughput: m.throughput, precision: output.precision, details,
           sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
         },
       });
-      if (output !== model) model?.dispose();
-      model = output;
     }
     await db.run.update({ where: { id: runId }, data: { status: "succeeded", finishedAt: new Date(), progress: { stageIndex: pipeline.length - 1, stages: pipeline.length, technique: "done", phase: "done", fraction: 1 } } });
     return "succeeded";
@@ -125,6 +124,6 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
     if (retry) throw e;
     return "skipped";
   } finally {
-    model?.dispose();
+    for (const m of models.values()) m.dispose();
   }
 }

@@ -1,24 +1,16 @@
 // The baseline stage: train the chosen architecture from scratch (resuming from its last epoch checkpoint).
 import type * as tf from "@tensorflow/tfjs";
-import { pick, subset } from "../ml/data/subset";
 import { buildModel } from "../ml/models/zoo";
 import type { Architecture } from "../ml/models/architecture";
-import { permutation } from "../ml/random";
 import { train } from "../ml/train";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { StageContext } from "./context";
 import { recordMetrics } from "./record";
-
-/** Share of the (subset of the) training split held out for validation after each epoch. */
-const VALIDATION_FRACTION = 0.1;
+import { trainValSplit } from "./train-val-split";
 
 export async function trainBaseline(ctx: StageContext): Promise<tf.LayersModel> {
   const { data, training, seed } = ctx;
-  const trainPool = subset(data.train, training.trainLimit, seed);
-  const order = permutation(trainPool.count, seed + 1);
-  const valCount = Math.max(1, Math.round(trainPool.count * VALIDATION_FRACTION));
-  const valSplit = pick(trainPool, order.subarray(0, valCount));
-  const trainSplit = pick(trainPool, order.subarray(valCount));
+  const { train: trainSplit, val: valSplit } = trainValSplit(data, training, seed);
 
   const checkpoint = await loadCheckpoint(ctx.runId, ctx.stageIndex);
   if (checkpoint) console.log(`[run ${ctx.runId}] stage ${ctx.stageIndex}: resuming from the checkpoint of epoch ${checkpoint.epoch}`);

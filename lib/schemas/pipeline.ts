@@ -1,6 +1,7 @@
 // A run's pipeline: an ordered list of stages, each `{ technique, params }`. The union is assembled from
 // each technique's params schema; the form, the API and the worker all validate with it.
 import { z } from "zod";
+import { CompressionStage, pipelineIssues } from "../compress/schemas";
 
 export const TrainingConfig = z.object({
   epochs: z.number().int().min(1, "at least 1 epoch").max(100, "at most 100 epochs").default(1),
@@ -16,19 +17,28 @@ export type TrainingConfig = z.infer<typeof TrainingConfig>;
 
 export const BaselineStage = z.object({
   technique: z.literal("baseline"),
-  params: z.object({}).strict().default({}),
+  params: z.object({}).strict().prefault({}),
 });
 
-export const PipelineStage = z.discriminatedUnion("technique", [BaselineStage]);
+/** One stage: the baseline, or a compression technique with its params (lib/compress/*.schema.ts). */
+export const PipelineStage = z.discriminatedUnion("technique", [BaselineStage, ...CompressionStage.options]);
 export type PipelineStage = z.infer<typeof PipelineStage>;
 
 export const Pipeline = z
   .array(PipelineStage)
   .min(1, "a pipeline has at least one stage")
   .max(12, "at most 12 stages")
-  .refine((stages) => stages[0]?.technique === "baseline", { message: "the first stage must be the baseline (train or load the model to compress)" })
+  .superRefine((stages, ctx) => {
+    if (stages[0]?.technique !== "baseline") {
+      ctx.addIssue({ code: "custom", path: [0, "technique"], message: "the first stage must be the baseline (train the model to compress)" });
+    }
+    for (const issue of pipelineIssues(stages)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  })
   .default([{ technique: "baseline", params: {} }]);
 export type Pipeline = z.infer<typeof Pipeline>;
+
+/** The stage whose model a stage starts from: `from`, or the previous one. */
+export const sourceStageOf = (stage: PipelineStage, index: number): number => ("from" in stage && stage.from !== undefined ? stage.from : index - 1);
 
 export const Requirements = z.object({
   /** Largest acceptable top-1 accuracy drop against the baseline, as a fraction (0.05 = 5 pp). */

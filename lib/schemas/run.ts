@@ -9,7 +9,7 @@ export const RunProgress = z.object({
   stageIndex: z.number().int(),
   stages: z.number().int(),
   technique: z.string(),
-  phase: z.enum(["loading", "training", "evaluating", "exporting", "measuring", "done"]),
+  phase: z.enum(["loading", "training", "calibrating", "searching", "evaluating", "exporting", "measuring", "done"]),
   epoch: z.number().int().optional(),
   epochs: z.number().int().optional(),
   batch: z.number().int().optional(),

@@ -1,0 +1,77 @@
+// Knowledge distillation (Hinton et al., 2015): the student learns from the teacher's softened logits and from
+// the labels. loss = α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + (1−α)·CE(y, softmax(s)). The T² keeps the soft
+// gradients' scale independent of T.
+import * as tf from "@tensorflow/tfjs";
+import type { Architecture } from "../ml/models/architecture";
+import { buildModel } from "../ml/models/zoo";
+import { DistillParams } from "./distill.schema";
+import { crossEntropy, fineTune, trainableVariables } from "./fine-tune";
+import { cloneModel } from "./model-graph";
+import { throwIfCancelled } from "./cancel";
+import type { StageResult, Technique, TechniqueContext } from "./types";
+
+/** The distillation loss on a batch of logits (mean over the batch). Pure: the unit test checks it by hand. */
+export function distillationLoss(
+  studentLogits: tf.Tensor2D,
+  teacherLogits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  opts: { temperature: number; alpha: number; numClasses: number },
+): tf.Scalar {
+  return tf.tidy(() => {
+    const T = opts.temperature;
+    const teacher = tf.softmax(tf.div(teacherLogits, T));
+    const logTeacher = tf.logSoftmax(tf.div(teacherLogits, T));
+    const logStudent = tf.logSoftmax(tf.div(studentLogits, T));
+    // KL(p‖q) = Σ p (log p − log q), summed over classes, averaged over the batch.
+    const kl = tf.mean(tf.sum(tf.mul(teacher, tf.sub(logTeacher, logStudent)), 1));
+    const hard = crossEntropy(studentLogits, labels, opts.numClasses);
+    return tf.add(tf.mul(kl, opts.alpha * T * T), tf.mul(hard, 1 - opts.alpha)) as tf.Scalar;
+  });
+}
+
+async function makeStudent(model: tf.LayersModel, params: DistillParams, ctx: TechniqueContext): Promise<tf.LayersModel> {
+  if (params.student === "input") return cloneModel(model);
+  return buildModel(params.student as Architecture, {
+    inputShape: ctx.inputShape,
+    numClasses: ctx.numClasses,
+    seed: ctx.seed + 17,
+    width: params.width,
+    depth: params.depth,
+  });
+}
+
+async function apply(model: tf.LayersModel, params: DistillParams, ctx: TechniqueContext): Promise<StageResult> {
+  throwIfCancelled(ctx);
+  const teacher = params.teacher === "input" ? model : ctx.baseline;
+  const student = await makeStudent(model, params, ctx);
+  ctx.log(`distill: ${teacher.name} → ${params.student === "input" ? "input model" : `${params.student} (width ${params.width})`}, T=${params.temperature}, α=${params.alpha}`);
+  try {
+    const { valAccuracy } = await fineTune(ctx, {
+      epochs: params.epochs ?? ctx.training.epochs,
+      batchSize: ctx.training.batchSize,
+      learningRate: params.learningRate ?? ctx.training.learningRate,
+      optimizer: ctx.training.optimizer,
+      variables: trainableVariables(student),
+      loss: (x, y) => {
+        // The teacher runs in inference mode (moving BN statistics) and gets no gradient: it is not in `variables`.
+        const teacherLogits = teacher.apply(x, { training: false }) as tf.Tensor2D;
+        const logits = student.apply(x, { training: true }) as tf.Tensor2D;
+        return { loss: distillationLoss(logits, teacherLogits, y, { ...params, numClasses: ctx.numClasses }), logits };
+      },
+      predict: (x) => student.predict(x) as tf.Tensor2D,
+    });
+    return { model: student, precision: "fp32", details: { teacher: teacher.name, student: student.name, temperature: params.temperature, alpha: params.alpha, valAccuracy } };
+  } catch (e) {
+    student.dispose();
+    throw e;
+  }
+}
+
+export const distill: Technique<DistillParams> = {
+  name: "distill",
+  label: "Knowledge distillation",
+  configSchema: DistillParams,
+  check: (model, params) =>
+    params.student === "input" && params.teacher === "input" ? 'the student and the teacher cannot both be the input model (set teacher to "baseline")' : null,
+  apply,
+};

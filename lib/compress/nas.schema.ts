@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+export const NasBudget = z
+  .object({
+    kind: z.enum(["params", "macs", "latencyMs"]).default("params").describe("What the budget limits: parameters, multiply-accumulates per image, or onnxruntime-node batch-1 latency"),
+    max: z.number().positive().default(100_000).describe("The limit (a count, or milliseconds for latencyMs)"),
+  })
+  .strict();
+
+export const NasParams = z
+  .object({
+    budget: NasBudget.prefault({}),
+    strategy: z.enum(["random", "evolution"]).default("random").describe("random: sample the space; evolution: mutate the best candidates of the first rung"),
+    candidates: z.number().int().min(2).max(64).default(8).describe("Feasible candidates trained at the first successive-halving rung"),
+    eta: z.number().int().min(2).max(4).default(2).describe("Successive halving: keep 1/eta of the candidates per rung, train them eta× longer"),
+    proxyEpochs: z.number().min(0.05).max(10).default(0.25).describe("Training epochs of the first rung (short-training proxy)"),
+    proxyImages: z.number().int().min(100).default(5_000).describe("Training images used by the proxies"),
+    widths: z.array(z.number().min(0.25).max(2)).min(1).default([0.35, 0.5, 0.75, 1]).describe("Width multipliers searched"),
+    depths: z.array(z.number().int().min(1).max(4)).min(1).default([1, 2, 3]).describe("Blocks per stage searched (capped by each stage's MobileNetV2 repeats)"),
+    kernels: z.array(z.union([z.literal(3), z.literal(5), z.literal(7)])).min(1).default([3, 5]).describe("Depthwise kernel sizes searched"),
+    expansions: z.array(z.number().int().min(1).max(8)).min(1).default([2, 4, 6]).describe("Inverted-residual expansion ratios searched"),
+    epochs: z.number().int().min(1).max(100).optional().describe("Epochs to train the chosen architecture fully (default: the run's epochs)"),
+  })
+  .strict();
+export type NasParams = z.infer<typeof NasParams>;

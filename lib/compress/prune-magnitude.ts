@@ -1,0 +1,66 @@
+// Unstructured magnitude pruning: binary masks that zero the smallest |w| of every kernel, per layer or over
+// all layers at once (global). Masks are exact counts (round(n·s) weights), so measured sparsity is the target.
+import * as tf from "@tensorflow/tfjs";
+import { kernelLayers, kernelVariable } from "./model-graph";
+
+export type Masks = Map<tf.Variable, tf.Tensor>;
+
+/** Indices of the `k` smallest magnitudes of `values` (ties broken by position, so results are deterministic). */
+function smallest(values: Float32Array, k: number): Uint32Array {
+  const order = Uint32Array.from({ length: values.length }, (_, i) => i);
+  order.sort((a, b) => Math.abs(values[a]) - Math.abs(values[b]) || a - b);
+  return order.subarray(0, k);
+}
+
+/** New masks for `sparsity`; disposes `previous`. */
+export function computeMasks(model: tf.LayersModel, sparsity: number, scope: "layer" | "global", previous?: Masks): Masks {
+  if (previous) for (const m of previous.values()) m.dispose();
+  const variables = kernelLayers(model).map((l) => kernelVariable(l)!);
+  const values = variables.map((v) => v.dataSync() as Float32Array);
+  const keep = values.map((v) => new Float32Array(v.length).fill(1));
+  if (scope === "layer") {
+    values.forEach((v, i) => {
+      for (const j of smallest(v, Math.round(v.length * sparsity))) keep[i][j] = 0;
+    });
+  } else {
+    const total = values.reduce((a, v) => a + v.length, 0);
+    const all = new Float32Array(total);
+    const owner = new Uint32Array(total);
+    let offset = 0;
+    values.forEach((v, i) => {
+      all.set(v, offset);
+      owner.fill(i, offset, offset + v.length);
+      offset += v.length;
+    });
+    const starts = values.map((_, i) => values.slice(0, i).reduce((a, v) => a + v.length, 0));
+    for (const j of smallest(all, Math.round(total * sparsity))) keep[owner[j]][j - starts[owner[j]]] = 0;
+  }
+  return new Map(variables.map((v, i) => [v, tf.tensor(keep[i], v.shape)]));
+}
+
+/** w ← w·mask for every masked kernel (after each optimizer step, so pruned weights stay zero). */
+export function applyMasks(masks: Masks): void {
+  tf.tidy(() => {
+    for (const [v, m] of masks) v.assign(tf.mul(v, m));
+  });
+}
+
+export function disposeMasks(masks: Masks | undefined): void {
+  if (masks) for (const m of masks.values()) m.dispose();
+}
+
+/** Fraction of zeros per kernel layer and over all kernels (what tfmot and modelStats call sparsity). */
+export function kernelSparsity(model: tf.LayersModel): { overall: number; perLayer: Record<string, number> } {
+  let zeros = 0;
+  let total = 0;
+  const perLayer: Record<string, number> = {};
+  for (const layer of kernelLayers(model)) {
+    const v = kernelVariable(layer)!.dataSync();
+    let z = 0;
+    for (let i = 0; i < v.length; i++) if (v[i] === 0) z++;
+    perLayer[layer.name] = z / v.length;
+    zeros += z;
+    total += v.length;
+  }
+  return { overall: total ? zeros / total : 0, perLayer };
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { fineTuneFields } from "./fine-tune.schema";
+
+/**
+ * A pruning schedule as plain JSON (stored with the run and in the model card); `sparsityAt` in
+ * prune-schedule.ts is its pure meaning. Kinds follow tfmot: polynomial_decay = PolynomialDecay (Zhu & Gupta),
+ * constant = ConstantSparsity, linear = PolynomialDecay with power 1, one_shot = prune once at beginStep.
+ */
+export const PruningSchedule = z
+  .object({
+    kind: z.enum(["polynomial_decay", "linear", "constant", "one_shot"]).default("polynomial_decay").describe("How sparsity grows during fine-tuning"),
+    initialSparsity: z.number().min(0).lt(1).default(0).describe("Sparsity at beginStep (polynomial_decay, linear)"),
+    finalSparsity: z.number().min(0).lt(1).default(0.5).describe("Target fraction of kernel weights set to zero"),
+    beginStep: z.number().int().min(0).default(0).describe("Optimizer step at which pruning starts"),
+    endStep: z
+      .number()
+      .int()
+      .min(-1)
+      .default(-1)
+      .describe("Step at which the final sparsity is reached (−1: at 75% of fine-tuning, leaving the rest to recover with fixed masks)"),
+    power: z.number().min(1).max(10).default(3).describe("Exponent of the polynomial decay (tfmot default 3)"),
+    frequency: z.number().int().min(1).default(100).describe("Masks are recomputed every `frequency` steps (tfmot default 100)"),
+  })
+  .strict();
+export type PruningSchedule = z.infer<typeof PruningSchedule>;
+
+export const PruneParams = z
+  .object({
+    method: z
+      .enum(["unstructured", "structured"])
+      .default("unstructured")
+      .describe("unstructured: zero the smallest weights (smaller after gzip); structured: physically remove whole channels (fewer MACs, faster)"),
+    scope: z.enum(["layer", "global"]).default("layer").describe("Unstructured: rank weights within each layer, or across all layers at once"),
+    schedule: PruningSchedule.prefault({}).describe("Unstructured: sparsity schedule over fine-tuning steps"),
+    channelFraction: z.number().gt(0).lt(1).default(0.3).describe("Structured: fraction of channels removed from every prunable channel group"),
+    criterion: z.enum(["l1", "l2"]).default("l1").describe("Structured: filter importance = L1 or L2 norm of its weights"),
+    minChannels: z.number().int().min(1).default(4).describe("Structured: never keep fewer channels than this in a group"),
+    ...fineTuneFields,
+  })
+  .strict();
+export type PruneParams = z.infer<typeof PruneParams>;

@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+export const QuantizeParams = z
+  .object({
+    mode: z.enum(["ptq", "qat"]).default("ptq").describe("ptq: post-training calibration only; qat: quantization-aware fine-tuning with fake-quant, then the same INT8 form"),
+    calibration: z.enum(["minmax", "percentile", "entropy"]).default("minmax").describe("How activation ranges are chosen from the calibration images"),
+    percentile: z.number().min(90).max(100).default(99.99).describe("Percentile kept by the percentile method"),
+    calibrationImages: z.number().int().min(16).max(10_000).default(512).describe("Training images used for calibration (never test images)"),
+    activationType: z.enum(["uint8", "int8"]).default("uint8").describe("Activation integer type (uint8 asymmetric is ONNX Runtime's default)"),
+    epochs: z.number().int().min(1).max(20).default(1).describe("QAT: fine-tuning epochs"),
+    learningRate: z.number().gt(0).max(0.1).default(1e-4).describe("QAT: fine-tuning learning rate (small: the model is already trained)"),
+  })
+  .strict();
+export type QuantizeParams = z.infer<typeof QuantizeParams>;

@@ -1,0 +1,68 @@
+// The contract between a compression technique and the stage runner (lib/pipeline). A technique gets a model
+// and a context, returns a NEW model (never mutating or disposing its input) plus what the exporter needs.
+import type * as tf from "@tensorflow/tfjs";
+import type { z } from "zod";
+import type { ImageSplit } from "../ml/data/types";
+import type { QuantizationParams } from "../onnx/quantize";
+
+export interface TechniqueProgress {
+  phase: "training" | "calibrating" | "searching";
+  epoch?: number;
+  epochs?: number;
+  batch?: number;
+  batches?: number;
+  loss?: number;
+  accuracy?: number;
+  imagesPerSec?: number;
+  /** 0..1 of this stage's work. */
+  stageFraction: number;
+}
+
+export interface TechniqueContext {
+  train: ImageSplit;
+  val: ImageSplit;
+  numClasses: number;
+  seed: number;
+  /** The run's training settings (a technique's own fine-tuning params take precedence where it has them). */
+  training: { epochs: number; batchSize: number; learningRate: number; optimizer: "adam" | "sgd" };
+  /** The run's baseline (stage 0) model — the default teacher for distillation. */
+  baseline: tf.LayersModel;
+  architecture: string;
+  inputShape: [number, number, number];
+  /** Checked every batch; techniques throw TrainingCancelled (lib/ml/train.ts) when aborted. */
+  signal: AbortSignal;
+  onProgress: (p: TechniqueProgress) => Promise<void>;
+  /** Recorded as training curves (loss, accuracy, val_accuracy, sparsity…), step = epoch (1-based). */
+  onEpochEnd?: (epoch: number, metrics: Record<string, number>) => Promise<void>;
+  log: (line: string) => void;
+}
+
+export interface NasCandidate {
+  config: Record<string, unknown>;
+  params: number;
+  macs: number;
+  latencyMs?: number;
+  /** Proxy validation accuracy at the highest successive-halving rung the candidate reached (0 when never trained: infeasible). */
+  valAccuracy: number;
+  pareto: boolean;
+  feasible: boolean;
+}
+
+export interface StageResult {
+  /** A NEW model; the caller owns (and disposes) it. */
+  model: tf.LayersModel;
+  precision: "fp32" | "int8";
+  /** For int8: what exportOnnx({ precision: "int8", quantization }) needs. */
+  quantization?: QuantizationParams;
+  details?: Record<string, unknown>;
+  candidates?: NasCandidate[];
+}
+
+export interface Technique<P> {
+  name: string;
+  label: string;
+  configSchema: z.ZodType<P>;
+  /** A reason the technique cannot apply to this model (→ 422 before queueing), or null. */
+  check?(model: tf.LayersModel, params: P): string | null;
+  apply(model: tf.LayersModel, params: P, ctx: TechniqueContext): Promise<StageResult>;
+}

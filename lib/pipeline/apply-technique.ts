@@ -1,0 +1,27 @@
+// A compression stage: hand the input model to its technique (lib/compress) with the run's data and a
+// context that reports progress and records curves. The technique knows nothing of Prisma or BullMQ.
+import type * as tf from "@tensorflow/tfjs";
+import { techniqueByName, type StageResult } from "../compress";
+import type { PipelineStage } from "../schemas/pipeline";
+import type { StageContext } from "./context";
+import { recordMetrics } from "./record";
+import { trainValSplit } from "./train-val-split";
+
+export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel, baseline: tf.LayersModel, ctx: StageContext): Promise<StageResult> {
+  const technique = techniqueByName(stage.technique);
+  const params = technique.configSchema.parse(stage.params);
+  const { train, val } = trainValSplit(ctx.data, ctx.training, ctx.seed);
+  return technique.apply(input, params, {
+    train, val,
+    numClasses: ctx.data.classes.length,
+    seed: ctx.seed,
+    training: { epochs: ctx.training.epochs, batchSize: ctx.training.batchSize, learningRate: ctx.training.learningRate, optimizer: ctx.training.optimizer === "sgd" ? "sgd" : "adam" },
+    baseline,
+    architecture: ctx.architecture,
+    inputShape: ctx.data.train.shape,
+    signal: ctx.signal,
+    onProgress: (p) => ctx.report(p),
+    onEpochEnd: (epoch, metrics) => recordMetrics(ctx.db, ctx.runId, ctx.stageIndex, epoch, metrics),
+    log: (line) => console.log(`[run ${ctx.runId}] stage ${ctx.stageIndex} (${stage.technique}): ${line}`),
+  });
+}
