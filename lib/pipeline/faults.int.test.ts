@@ -92,4 +92,17 @@ describe("faults", () => {
     const again = await cancelRoute(new Request(`http://lab.test/api/runs/${runId}/cancel`, { method: "POST" }), { params: Promise.resolve({ id: runId }) });
     expect(again.status).toBe(409);
   });
+
+  it("a dataset whose files are broken fails the run at once with a message naming the file, without retries", async () => {
+    await start();
+    const data = { name: "Broken IDX", kind: "idx", location: "/nonexistent/fashion", classes: ["a", "b"], trainCount: 10, testCount: 10, inputShape: [28, 28, 1] };
+    await db().dataset.upsert({ where: { id: "broken" }, create: { id: "broken", ...data }, update: data });
+    const input = CreateExperiment.parse({ name: "broken data", datasetId: "broken", architecture: "small-cnn" });
+    const { runId } = await createExperiment(db(), input);
+    const run = await waitFor("the run to fail", () => db().run.findFirst({ where: { id: runId, status: { in: ["succeeded", "failed"] } } }), 60_000);
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatch(/\/nonexistent\/fashion/);
+    expect(run.attempts).toBe(1);
+    expect(await db().metricPoint.count({ where: { runId } })).toBe(0);
+  });
 });
