@@ -5,6 +5,8 @@
 //          --profile N (print a per-kernel time breakdown of N training steps to stderr), --seed N.
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/ml/backend/index";
+import { deferral } from "../../lib/ml/backend/kernels/util";
+import { adam } from "../../lib/ml/backend/optimizers";
 import { loadFashionMnist } from "../../lib/ml/data/fashion-mnist";
 import type { ImageSplit } from "../../lib/ml/data/types";
 import { buildModel } from "../../lib/ml/models/zoo";
@@ -73,7 +75,7 @@ async function main() {
   const train = data.train;
   const n = Math.min(limit ?? train.count, train.count);
   const model = buildModel("bench-cnn", { inputShape: train.shape, numClasses, seed });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = adam(1e-3); // tf.train.adam, fused into one native kernel per variable on onednn
   // The fastest step: optimizer.minimize over model.apply(training) — no per-batch await, unlike trainOnBatch.
   const step = (x: tf.Tensor, y: tf.Tensor, wantLoss: boolean) => optimizer.minimize(() => {
     const logits = model.apply(x, { training: true }) as tf.Tensor;
@@ -91,7 +93,14 @@ async function main() {
       const { x, y } = batch(train, from, from + BATCH, numClasses, order);
       const wantLoss = from % (BATCH * 100) === 0;
       const loss = step(x, y, wantLoss);
-      if (loss) { lastLoss = loss.dataSync()[0]; loss.dispose(); }
+      if (loss) {
+        lastLoss = loss.dataSync()[0];
+        loss.dispose();
+        if (from > 0) {
+          const rate = from / ((performance.now() - t0) / 1000);
+          console.error(`  ${from}/${n} images, ${rate.toFixed(0)} images/s, loss ${lastLoss.toFixed(3)}`);
+        }
+      }
       tf.dispose([x, y]);
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -115,11 +124,18 @@ async function profile(step: (x: tf.Tensor, y: tf.Tensor, l: boolean) => tf.Scal
   const { x, y } = batch(train, 0, BATCH, numClasses);
   for (let i = 0; i < 3; i++) step(x, y, false);
   const t0 = performance.now();
+  deferral.enabled = false; // charge deferred input gradients to their own kernel, not to their first reader
   const info = await tf.profile(() => { for (let i = 0; i < profileSteps; i++) step(x, y, false); });
+  deferral.enabled = true;
   const wall = (performance.now() - t0) / profileSteps;
   const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < profileSteps; i++) step(x, y, false);
   const plain = (performance.now() - t1) / profileSteps;
+  const cpu = process.cpuUsage(cpu0);
+  // On a shared machine wall time depends on the neighbours; CPU time per step is a steadier figure (on an idle
+  // machine a step's wall time lies between cpu/threads and cpu).
+  const cpuMs = (cpu.user + cpu.system) / 1000 / profileSteps;
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const k of info.kernels) {
     const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
@@ -137,6 +153,7 @@ async function profile(step: (x: tf.Tensor, y: tf.Tensor, l: boolean) => tf.Scal
   }
   const total = [...byName.values()].reduce((a, b) => a + b.ms, 0);
   console.error(`profile: ${plain.toFixed(1)} ms/step unprofiled (${(BATCH * 1000 / plain).toFixed(0)} images/s), ` +
+    `${cpuMs.toFixed(1)} ms CPU/step, load average ${(await import("node:os")).loadavg()[0].toFixed(1)}, ` +
     `${wall.toFixed(1)} ms profiled, kernels ${total.toFixed(1)} ms, ${info.kernels.length / profileSteps} kernel calls/step`);
   for (const [name, v] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
     console.error(`  ${v.ms.toFixed(2).padStart(8)} ms  ${v.calls.toFixed(0).padStart(4)}x  ${name}`);

@@ -12,6 +12,8 @@ export interface NativeAddon {
   unary(op: number, x: F32, y: F32, p: number, q: number): void;
   binary(op: number, shape: Int32Array, a: F32, aStrides: Int32Array, b: F32, bStrides: Int32Array, out: F32): void;
   reduce(x: F32, outer: number, reduced: number, inner: number, out: F32, scale: number): void;
+  adamUpdate(value: F32, grad: F32, m: F32, v: F32, newValue: F32, newM: F32, newV: F32, lr: number, beta1: number,
+    beta2: number, epsilon: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;
   // batchnorm.cc — per-channel parameters have C or 1 elements
   batchNormForward(x: F32, C: number, mean: F32, variance: F32, scale: F32 | null, offset: F32 | null, eps: number,
     y: F32): void;

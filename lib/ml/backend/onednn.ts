@@ -7,9 +7,10 @@ import type { NativeAddon } from "./native-types";
 import { batchNormKernels, registerFastGradients } from "./kernels/batchnorm";
 import { convKernels } from "./kernels/conv";
 import { matmulKernels } from "./kernels/matmul";
+import { optimizerKernels } from "./kernels/optimizer";
 import { poolKernels } from "./kernels/pool";
 import { eltwiseKernels, registerActivationGradients } from "./kernels/eltwise";
-import { BACKEND, type KernelArgs, type NativeKernel } from "./kernels/util";
+import { BACKEND, lazyStorage, type KernelArgs, type NativeKernel } from "./kernels/util";
 
 export const nativeKernels: Record<string, NativeKernel> = {
   ...convKernels,
@@ -17,9 +18,15 @@ export const nativeKernels: Record<string, NativeKernel> = {
   ...batchNormKernels,
   ...matmulKernels,
   ...poolKernels,
+  ...optimizerKernels,
 };
 
-class OnednnBackend extends MathBackendCPU {}
+class OnednnBackend extends MathBackendCPU {
+  constructor() {
+    super();
+    this.data = lazyStorage(this); // deferred outputs, see kernels/util.ts
+  }
+}
 
 const failures = new Set<string>();
 /** How often each native kernel ran natively and how often the cpu kernel stood in (tests assert on it). */
@@ -43,7 +50,7 @@ function withFallback(name: string, native: NativeKernel, cpu: tf.KernelFunc | u
         console.warn(`onednn: ${name} fell back to the cpu kernel: ${(e as Error).message}`);
       }
     }
-    if (!cpu) throw new Error(`onednn: no kernel for ${name} in this case`);
+    if (!cpu) throw new Error(`onednn: ${name} does not support this case (dtype or shape) and has no cpu kernel`);
     count(name, "fallback");
     return cpu(args as unknown as Parameters<tf.KernelFunc>[0]);
   }) as tf.KernelFunc;

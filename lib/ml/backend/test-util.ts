@@ -11,7 +11,7 @@ export function rand(): number {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
 }
-export function randomArray(shape: number[]): Float32Array {
+export function randomArray(shape: readonly number[]): Float32Array {
   const a = new Float32Array(shape.reduce((p, d) => p * d, 1));
   for (let i = 0; i < a.length; i++) a[i] = rand();
   return a;
@@ -134,11 +134,11 @@ export async function depthwiseGradReference(kind: "filter" | "input", c: ConvCa
   if (kind === "filter") {
     const eShape = dilateFilter(new Float32Array(0), c.fShape, d).shape;
     const [g] = await runOn("cpu", () => tf.engine().runKernel("DepthwiseConv2dNativeBackpropFilter",
-      { x: tf.tensor(a, c.xShape), dy: tf.tensor(dy, c.outShape) }, { ...attrs, filterShape: eShape }) as tf.Tensor);
+      { x: tf.tensor(a, c.xShape), dy: tf.tensor(dy, c.outShape) }, { ...attrs, filterShape: eShape } as unknown as tf.NamedAttrMap) as tf.Tensor);
     return [undilateFilter(g, c.fShape, d)];
   }
   const e = dilateFilter(a, c.fShape, d);
   return runOn("cpu", () => tf.engine().runKernel("DepthwiseConv2dNativeBackpropInput",
-    { dy: tf.tensor(dy, c.outShape), filter: tf.tensor(e.values, e.shape) }, { ...attrs, inputShape: c.xShape },
+    { dy: tf.tensor(dy, c.outShape), filter: tf.tensor(e.values, e.shape) }, { ...attrs, inputShape: c.xShape } as unknown as tf.NamedAttrMap,
   ) as tf.Tensor);
 }

@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { registerFastGradients } from "./kernels/batchnorm";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
 
 const require = createRequire(import.meta.url);
@@ -14,5 +15,6 @@ export async function setupWasm(): Promise<boolean> {
   const dist = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
   setWasmPaths(dist + path.sep);
   registerWasmGradKernels();
+  registerFastGradients(); // batch-norm gradient without tfjs-core's Tile
   return tf.setBackend("wasm");
 }

@@ -48,8 +48,27 @@ export const batchNormKernels: Record<string, NativeKernel> = {
   [GRAD_KERNEL]: gradKernel,
 };
 
-/** Gradients for FusedBatchNorm and Mean that take one native pass on the onednn backend; on any other backend,
- *  or a case the native kernels do not cover, they delegate to tfjs-core's gradient, so results never change. */
+/** tfjs-core's FusedBatchNorm gradient for [C]-shaped statistics, with broadcasting where it Tiles [C] to the
+ *  full shape (the Tile cost 242 ms per bench-cnn step on wasm). Used on backends without the fused kernel. */
+function broadcastingGrad(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor,
+  scale: tf.Tensor | undefined, eps: number) {
+  const axes = x.shape.map((_, i) => i).slice(0, -1);
+  const s = scale ?? tf.scalar(1);
+  const r = tf.rsqrt(tf.add(variance, tf.scalar(eps)));
+  const xc = tf.sub(x, mean);
+  const dys = tf.mul(dy, s);
+  return {
+    x: () => tf.mul(dy, tf.mul(r, s)),
+    mean: () => tf.reshape(tf.sum(tf.mul(tf.mul(r, -1), dys), axes), mean.shape),
+    variance: () => tf.reshape(tf.sum(tf.mul(tf.mul(tf.mul(tf.mul(r, r), r), -0.5), tf.mul(xc, dys)), axes),
+      variance.shape),
+    scale: () => tf.reshape(tf.sum(tf.mul(dy, tf.mul(xc, r)), axes), mean.shape),
+    offset: () => tf.reshape(tf.sum(dy, axes), mean.shape),
+  };
+}
+
+/** Gradients for FusedBatchNorm and Mean that take one native pass on the onednn backend. Elsewhere the batch-norm
+ *  gradient is tfjs-core's without its Tile, and the Mean gradient is tfjs-core's. */
 export function registerFastGradients(): void {
   const bn = tf.getGradient("FusedBatchNorm");
   if (bn && !(bn as { lab?: boolean }).lab) {
@@ -58,9 +77,12 @@ export function registerFastGradients(): void {
       gradFunc: (dy, saved, attrs) => {
         const [x, mean, variance, scale] = saved;
         const single = dy as tf.Tensor;
-        if (tf.getBackend() !== BACKEND || channels(x, [mean, variance, scale]) === undefined ||
+        const backend = tf.getBackend();
+        // the cpu backend is the reference in tests: it keeps tfjs-core's gradient
+        if (mean.rank !== 1 || backend === "cpu") return bn.gradFunc(dy, saved, attrs);
+        if (backend !== BACKEND || channels(x, [mean, variance, scale]) === undefined ||
           single.dtype !== "float32" || single.size !== x.size) {
-          return bn.gradFunc(dy, saved, attrs);
+          return broadcastingGrad(single, x, mean, variance, scale, attrs.varianceEpsilon as number);
         }
         const [dx, dmean, dvar, dscale, doffset] = tf.engine().runKernel(GRAD_KERNEL,
           scale ? { x, dy: single, mean, variance, scale } : { x, dy: single, mean, variance },

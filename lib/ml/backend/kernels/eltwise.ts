@@ -8,7 +8,7 @@ const UNARY = { Square: 0, Sqrt: 1, Rsqrt: 2, Neg: 3, Relu: 4, Relu6: 5, Exp: 6,
   ClipByValue: 10, LeakyRelu: 11, Abs: 12, Sigmoid: 13 } as const;
 const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
 const COPY = 5;
-const ACTIVATION_GRAD = { LabReluGrad: 6, LabRelu6Grad: 7 } as const;
+const ACTIVATION_GRAD = { LabReluGrad: 6, LabRelu6Grad: 7, LabSquareGrad: 8 } as const;
 
 function unary(name: keyof typeof UNARY): NativeKernel {
   return ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
@@ -106,10 +106,12 @@ export const eltwiseKernels: Record<string, NativeKernel> = {
   Mean: reduce(true),
 };
 
-/** Relu and Relu6 gradients as one native pass on onednn (tfjs-core: Multiply(dy, Step(Cast(x))), two or three
- *  full-size passes); other backends keep tfjs-core's gradient. */
+/** Relu, Relu6 and Square gradients as one native pass on onednn (tfjs-core: Multiply(dy, Step(Cast(x))) and
+ *  Multiply(dy, Multiply(x, 2)), two or three full-size passes; Square is on the path of every training-mode batch
+ *  norm through tf.moments); other backends keep tfjs-core's gradients. */
 export function registerActivationGradients(): void {
-  for (const [kernelName, fused] of [["Relu", "LabReluGrad"], ["Relu6", "LabRelu6Grad"]] as const) {
+  for (const [kernelName, fused] of [["Relu", "LabReluGrad"], ["Relu6", "LabRelu6Grad"],
+    ["Square", "LabSquareGrad"]] as const) {
     const original = tf.getGradient(kernelName);
     if (!original || (original as { lab?: boolean }).lab) continue;
     tf.registerGradient({

@@ -36,3 +36,30 @@ export function output(backend: MathBackendCPU, shape: number[]): [Float32Array,
 export const ACTIVATIONS: Record<string, number> = {
   linear: 0, relu: 1, relu6: 2, leakyrelu: 3, elu: 4, sigmoid: 5,
 };
+
+// Deferred outputs. tfjs computes some results nobody reads: tf.fused.conv2d's gradient computes the input
+// gradient of the first layer (the image's), a full backward-data convolution per step. A deferred output's
+// array is filled on first read (every kernel and readSync go through backend.data.get) and never computed if
+// the tensor is disposed unread. The thunk holds its inputs' arrays, which tfjs never mutates.
+const pending = new WeakMap<object, () => void>();
+/** Off: compute at once (a profile then charges each kernel its own time instead of its first reader). */
+export const deferral = { enabled: true };
+
+export function defer(info: TensorInfo, compute: () => void): TensorInfo {
+  if (deferral.enabled) pending.set(info.dataId, compute);
+  else compute();
+  return info;
+}
+
+type Storage = MathBackendCPU["data"];
+export function lazyStorage(backend: MathBackendCPU): Storage {
+  const storage = new tf.DataStorage(backend, tf.engine()) as Storage;
+  const get = storage.get.bind(storage), del = storage.delete.bind(storage);
+  storage.get = (dataId: object) => {
+    const compute = pending.get(dataId);
+    if (compute) { pending.delete(dataId); compute(); }
+    return get(dataId);
+  };
+  storage.delete = (dataId: object) => { pending.delete(dataId); return del(dataId); };
+  return storage;
+}

@@ -56,7 +56,7 @@ napi_value unary(napi_env env, napi_callback_info info) {
   });
 }
 
-enum Binary { kAdd, kSub, kMul, kDiv, kSqDiff, kCopyA, kReluGrad, kRelu6Grad };
+enum Binary { kAdd, kSub, kMul, kDiv, kSqDiff, kCopyA, kReluGrad, kRelu6Grad, kSquareGrad };
 
 // out[o, i] = f(a[o*as0 + i*as1], b[o*bs0 + i*bs1]) over a collapsed [outer, inner] problem; with more dims the
 // TS side passes up to 4 collapsed dims (see kernels/eltwise.ts).
@@ -115,6 +115,7 @@ napi_value binary(napi_env env, napi_callback_info info) {
       case kCopyA: broadcast(a, b, out, shape, sa, sb, [](float x, float) { return x; }); break;
       // activation gradients in one pass (tfjs: dy * step(x), i.e. a Step and a Multiply): a = dy, b = x
       case kReluGrad: broadcast(a, b, out, shape, sa, sb, [](float g, float x) { return x > 0.f ? g : 0.f; }); break;
+      case kSquareGrad: broadcast(a, b, out, shape, sa, sb, [](float g, float x) { return g * (x * 2.f); }); break;
       case kRelu6Grad:
         broadcast(a, b, out, shape, sa, sb, [](float g, float x) { return x > 0.f && x <= 6.f ? g : 0.f; });
         break;
@@ -165,12 +166,39 @@ napi_value reduce(napi_env env, napi_callback_info info) {
   });
 }
 
+// adamUpdate(value, grad, m, v, newValue, newM, newV, lr, beta1, beta2, eps, 1 - beta1^t, 1 - beta2^t): one pass
+// per variable instead of tfjs's ~14 kernels, with tfjs's formula and float32 rounding order:
+//   m' = b1 m + (1-b1) g;  v' = b2 v + (1-b2) g^2;  value' = value - lr * (m'/c1) / (sqrt(v'/c2) + eps)
+napi_value adamUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, info, [](Args& a) {
+    size_t n;
+    const float* value = a.f32(0, &n);
+    const float *g = a.f32(1), *m = a.f32(2), *v = a.f32(3);
+    float *nvalue = a.f32(4), *nm = a.f32(5), *nv = a.f32(6);
+    const float lr = static_cast<float>(a.num(7)), b1 = static_cast<float>(a.num(8)),
+                b2 = static_cast<float>(a.num(9)), eps = static_cast<float>(a.num(10)),
+                c1 = static_cast<float>(a.num(11)), c2 = static_cast<float>(a.num(12));
+    const float ob1 = 1.f - b1, ob2 = 1.f - b2;  // tfjs computes these in double, then rounds
+    const int64_t len = static_cast<int64_t>(n);
+#pragma omp parallel for simd if (len > kParallel) schedule(static)
+    for (int64_t i = 0; i < len; i++) {
+      const float mi = m[i] * b1 + g[i] * ob1;
+      const float vi = v[i] * b2 + (g[i] * g[i]) * ob2;
+      nm[i] = mi;
+      nv[i] = vi;
+      nvalue[i] = ((mi / c1) / (std::sqrt(vi / c2) + eps)) * -lr + value[i];
+    }
+    return undefined(a.env);
+  });
+}
+
 }  // namespace
 
 void registerEltwise(napi_env env, napi_value exports) {
   defineFunction(env, exports, "unary", unary);
   defineFunction(env, exports, "binary", binary);
   defineFunction(env, exports, "reduce", reduce);
+  defineFunction(env, exports, "adamUpdate", adamUpdate);
 }
 
 }  // namespace lab

@@ -1,6 +1,7 @@
 // Max and average pooling, forward and backward. tfjs's MaxPoolGrad gets (dy, x, y) but oneDNN's backward needs
 // the forward's workspace (argmax positions), so the backward re-runs the forward in training mode first; it is
-// cheap next to the convolutions. Plain NHWC: oneDNN pooling takes its source layout as given. Average pooling excludes padding from the count, as tfjs does.
+// cheap next to the convolutions. Plain NHWC: oneDNN pooling takes its source layout as given. Average pooling
+// excludes padding from the count in the forward (as tfjs does) and includes it in the backward (as tfjs does).
 #include <stdexcept>
 
 #include "common.h"
