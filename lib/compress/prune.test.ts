@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { modelStats } from "../ml/model-stats";
+import { exportOnnx } from "../onnx/export";
 import { prune } from "./prune";
 import { kernelSparsity } from "./prune-magnitude";
 import { resolveSchedule, sparsityAt } from "./prune-schedule";
@@ -81,6 +82,8 @@ describe("structured pruning", () => {
       expect(b.params).toBeLessThan(a.params * 0.6);
       expect(b.macs).toBeLessThan(a.macs * 0.6);
       expect(result.model.outputs[0].shape).toEqual(input.outputs[0].shape);
+      // The ONNX file shrinks with it (the exporter accepts the rebuilt graph).
+      expect(exportOnnx(result.model, { precision: "fp32" }).byteLength).toBeLessThan(exportOnnx(input, { precision: "fp32" }).byteLength * 0.6);
       const out = result.model.predict(tf.zeros([2, 16, 16, 1])) as tf.Tensor;
       expect(out.shape).toEqual([2, 4]);
       expect(Array.from(out.dataSync()).every(Number.isFinite)).toBe(true);
