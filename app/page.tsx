@@ -1,56 +1,51 @@
+// Home: the runs table (server-rendered, filtered/sorted/paginated in the database; the URL is the view)
+// and the latency-vs-accuracy scatter of the stages in view (a client chart that fetches its points).
 import Link from "next/link";
 import { db } from "@/lib/db";
-import { listRuns } from "@/lib/runs/list-runs";
-import { RunProgress } from "@/lib/schemas/run";
-import { bytes, duration, ms, pct, when } from "./_components/format";
-import { StatusBadge } from "./_components/status-badge";
+import { listRuns, runFacets } from "@/lib/runs/list-runs";
+import { parseRunQueryLenient, runQueryString } from "@/lib/runs/run-query";
+import { RunsFilters } from "./_components/runs-filters";
+import { Pagination, RunsTable } from "./_components/runs-table";
+import { StageScatter } from "./_components/stage-scatter";
 
 export const dynamic = "force-dynamic";
 
-export default async function RunsPage() {
-  const runs = await listRuns(db(), { take: 100 });
+export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { query, dropped } = parseRunQueryLenient(await searchParams);
+  const [list, facets] = await Promise.all([listRuns(db(), query), runFacets(db())]);
+  const filters = runQueryString({ ...query, sort: "started", dir: "desc", page: 1, pageSize: 50 });
+  const exportQs = runQueryString(query, { page: 1, pageSize: 50 });
+  const sep = exportQs ? "&" : "?";
   return (
     <>
       <div className="row">
         <h1>Runs</h1>
         <span className="spacer" />
+        <a className="button secondary" href={`/api/runs/export${exportQs}${sep}format=csv`} download data-testid="export-csv">Export CSV</a>
+        <a className="button secondary" href={`/api/runs/export${exportQs}${sep}format=json`} download>Export JSON</a>
         <Link className="button" href="/experiments/new">New experiment</Link>
       </div>
-      {runs.length === 0 ? (
-        <div className="panel muted">No runs yet. Start one from <Link href="/experiments/new">New experiment</Link>.</div>
+      {dropped.length ? <div className="alert warn">Ignored invalid URL parameter{dropped.length > 1 ? "s" : ""}: {dropped.join(", ")}</div> : null}
+      <RunsFilters query={query} facets={facets} />
+      <section className="panel" aria-label="Latency vs accuracy">
+        <StageScatter apiQuery={filters} />
+      </section>
+      {list.total === 0 ? (
+        <div className="panel muted" style={{ marginTop: 16 }}>
+          {filters ? <>No runs match these filters. <Link href="/">Clear them</Link>.</> : <>No runs yet. Start one from <Link href="/experiments/new">New experiment</Link>.</>}
+        </div>
       ) : (
-        <table className="data" data-testid="runs-table">
-          <thead>
-            <tr>
-              <th>Experiment</th><th>Pipeline</th><th>Status</th><th className="num">Top-1</th><th className="num">Latency p50</th>
-              <th className="num">ONNX size</th><th>Backend</th><th>Started</th><th className="num">Duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => {
-              const done = run.stages.filter((s) => s.status === "succeeded");
-              const last = done.at(-1);
-              const best = done.reduce<number | null>((b, s) => (s.accuracy != null && (b == null || s.accuracy > b) ? s.accuracy : b), null);
-              const progress = RunProgress.safeParse(run.progress);
-              return (
-                <tr key={run.id}>
-                  <td><Link href={`/runs/${run.id}`}>{run.experiment.name}</Link><div className="muted">{run.experiment.baseArch} · {run.experiment.datasetId}</div></td>
-                  <td>{run.stages.map((s) => s.technique).join(" → ")}</td>
-                  <td>
-                    <StatusBadge status={run.status} />
-                    {run.status === "running" && progress.success ? <span className="muted"> {Math.round(progress.data.fraction * 100)}%</span> : null}
-                  </td>
-                  <td className="num">{pct(best)}</td>
-                  <td className="num">{ms(last?.latencyP50Ms)}</td>
-                  <td className="num">{bytes(last?.sizeBytes)}</td>
-                  <td>{run.backend ?? "—"}</td>
-                  <td>{when(run.startedAt ?? run.queuedAt)}</td>
-                  <td className="num">{duration(run.startedAt, run.finishedAt)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <form method="get" action="/compare" className="runs-form">
+          <div className="row table-actions">
+            <span className="muted">Tick 2–10 runs to compare them.</span>
+            <span className="spacer" />
+            <button className="button secondary" type="submit" data-testid="compare-selected">Compare selected</button>
+          </div>
+          <div className="table-scroll">
+            <RunsTable list={list} query={query} />
+          </div>
+          <Pagination list={list} query={query} />
+        </form>
       )}
     </>
   );

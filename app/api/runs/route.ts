@@ -1,11 +1,9 @@
-import { z } from "zod";
+// GET /api/runs — the runs table as JSON: the same filters, sort and pagination as the home page's URL.
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/route";
 import { listRuns } from "@/lib/runs/list-runs";
+import { RunQuery } from "@/lib/runs/run-query";
 
-const Query = z.object({
-  take: z.coerce.number().int().min(1).max(200).default(50),
-  skip: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+export const dynamic = "force-dynamic";
 
-export const GET = route({ query: Query }, async ({ query }) => ({ runs: await listRuns(db(), query) }));
+export const GET = route({ query: RunQuery }, async ({ query }) => listRuns(db(), query));

@@ -1,15 +1,21 @@
 "use client";
-// The experiment form validates with the same zod schema as the API, and shows the server's field errors too.
+// The experiment form validates with the same zod schema as the API (CreateExperiment), and shows the
+// server's field errors too, each next to its field. The pipeline editor is generated from the technique
+// schemas (see lib/dashboard/technique-fields.ts).
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { buildPreset, PRESETS, type DraftStage } from "@/lib/dashboard/presets";
+import type { TechniqueInfo } from "@/lib/dashboard/technique-fields";
 import type { Architecture } from "@/lib/ml/models/architecture";
 import { CreateExperiment, type CreateExperimentInput } from "@/lib/schemas/experiment";
+import { PipelineEditor } from "./pipeline-editor";
 
 type Issue = { path: (string | number)[]; message: string };
 
 interface Props {
   datasets: { id: string; name: string; trainCount: number; testCount: number }[];
   architectures: Record<Architecture, { label: string; description: string }>;
+  techniques: TechniqueInfo[];
 }
 
 function fieldErrors(issues: Issue[]): Record<string, string> {
@@ -18,26 +24,53 @@ function fieldErrors(issues: Issue[]): Record<string, string> {
   return out;
 }
 
-export function NewExperimentForm({ datasets, architectures }: Props) {
+const DEFAULT_REQ = { maxAccuracyDrop: 5, minLatencyReduction: 40, minSizeReduction: 30 };
+
+export function NewExperimentForm({ datasets, architectures, techniques }: Props) {
   const router = useRouter();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [stages, setStages] = useState<DraftStage[]>([{ technique: "baseline", params: {} }]);
+  const [req, setReq] = useState(DEFAULT_REQ);
+  const [presetNote, setPresetNote] = useState<string | null>(null);
+  const [arch, setArch] = useState<Architecture>("bench-cnn");
+
+  function applyPreset(id: string) {
+    const preset = PRESETS.find((p) => p.id === id)!;
+    const built = buildPreset(preset, techniques);
+    if ("missing" in built) {
+      setPresetNote(`${preset.label} needs ${built.missing.join(", ")}, not available in this build yet.`);
+      return;
+    }
+    setStages(built.stages);
+    setReq({ maxAccuracyDrop: preset.requirements.maxAccuracyDrop * 100, minLatencyReduction: preset.requirements.minLatencyReduction * 100, minSizeReduction: preset.requirements.minSizeReduction * 100 });
+    setPresetNote(`${preset.label}: ${preset.description}.`);
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const f = new FormData(event.currentTarget);
-    const num = (name: string) => (f.get(name) === "" ? undefined : Number(f.get(name)));
+    const num = (name: string) => (f.get(name) === "" || f.get(name) == null ? undefined : Number(f.get(name)));
+    const tags = String(f.get("tags") ?? "").split(",").map((t) => t.trim()).filter(Boolean);
     const input: CreateExperimentInput = {
       name: String(f.get("name") ?? ""),
+      description: String(f.get("description") ?? ""),
       datasetId: String(f.get("datasetId") ?? ""),
       architecture: String(f.get("architecture")) as Architecture,
-      training: { epochs: num("epochs"), trainLimit: num("trainLimit"), batchSize: num("batchSize") },
+      tags,
+      training: {
+        epochs: num("epochs"), trainLimit: num("trainLimit"), batchSize: num("batchSize"), learningRate: num("learningRate"),
+        optimizer: (String(f.get("optimizer") ?? "adam") as "adam" | "sgd"),
+      },
+      pipeline: stages.map((s) => ({ technique: s.technique, params: s.params, ...(s.from != null ? { from: s.from } : {}) })) as CreateExperimentInput["pipeline"],
+      requirements: { maxAccuracyDrop: req.maxAccuracyDrop / 100, minLatencyReduction: req.minLatencyReduction / 100, minSizeReduction: req.minSizeReduction / 100 },
       seed: num("seed"),
     };
     const parsed = CreateExperiment.safeParse(input);
     if (!parsed.success) {
       setErrors(fieldErrors(parsed.error.issues as Issue[]));
+      setFormError("Some fields need attention.");
       return;
     }
     setErrors({});
@@ -60,15 +93,26 @@ export function NewExperimentForm({ datasets, architectures }: Props) {
   }
 
   const err = (name: string) => (errors[name] ? <span className="error" id={`${name}-error`} role="alert">{errors[name]}</span> : null);
-  const invalid = (name: string) => ({ "aria-invalid": Boolean(errors[name]), "aria-describedby": errors[name] ? `${name}-error` : undefined });
+  const invalid = (name: string, help?: string) => ({
+    "aria-invalid": Boolean(errors[name]),
+    "aria-describedby": [help, errors[name] ? `${name}-error` : null].filter(Boolean).join(" ") || undefined,
+  });
 
   return (
-    <form className="stack panel" onSubmit={onSubmit} noValidate>
+    <form className="stack wide panel" onSubmit={onSubmit} noValidate>
       {formError ? <div className="alert" role="alert">{formError}</div> : null}
-      <div className="field">
-        <label htmlFor="name">Name</label>
-        <input id="name" name="name" placeholder="e.g. fmnist-bench-baseline" {...invalid("name")} />
-        {err("name")}
+      <div className="grid2">
+        <div className="field">
+          <label htmlFor="name">Name</label>
+          <input id="name" name="name" placeholder="e.g. fmnist-bench-baseline" {...invalid("name")} />
+          {err("name")}
+        </div>
+        <div className="field">
+          <label htmlFor="tags">Tags</label>
+          <input id="tags" name="tags" placeholder="comma-separated, e.g. mobile, int8" {...invalid("tags", "tags-help")} />
+          <span className="help" id="tags-help">Up to 10; filter the runs table by them.</span>
+          {err("tags")}
+        </div>
       </div>
       <div className="grid2">
         <div className="field">
@@ -82,39 +126,99 @@ export function NewExperimentForm({ datasets, architectures }: Props) {
         </div>
         <div className="field">
           <label htmlFor="architecture">Architecture</label>
-          <select id="architecture" name="architecture" defaultValue="bench-cnn" {...invalid("architecture")}>
+          <select id="architecture" name="architecture" value={arch} onChange={(e) => setArch(e.target.value as Architecture)} {...invalid("architecture", "architecture-help")}>
             {Object.entries(architectures).map(([id, a]) => (
               <option key={id} value={id}>{a.label}</option>
             ))}
           </select>
+          <span className="help" id="architecture-help">{architectures[arch]?.description}</span>
           {err("architecture")}
         </div>
       </div>
-      <div className="grid2">
-        <div className="field">
-          <label htmlFor="epochs">Epochs</label>
-          <input id="epochs" name="epochs" type="number" min={1} max={100} defaultValue={1} {...invalid("training.epochs")} />
-          {err("training.epochs")}
+
+      <fieldset>
+        <legend>Training</legend>
+        <div className="grid2">
+          <div className="field">
+            <label htmlFor="epochs">Epochs</label>
+            <input id="epochs" name="epochs" type="number" min={1} max={100} defaultValue={1} {...invalid("training.epochs")} />
+            {err("training.epochs")}
+          </div>
+          <div className="field">
+            <label htmlFor="trainLimit">Training subset (images)</label>
+            <input id="trainLimit" name="trainLimit" type="number" min={100} placeholder="all" defaultValue={5000} {...invalid("training.trainLimit", "trainLimit-help")} />
+            <span className="help" id="trainLimit-help">A seeded random subset of the training split; empty for all of it. 10% is held out for validation.</span>
+            {err("training.trainLimit")}
+          </div>
+          <div className="field">
+            <label htmlFor="batchSize">Batch size</label>
+            <input id="batchSize" name="batchSize" type="number" min={8} max={512} defaultValue={64} {...invalid("training.batchSize")} />
+            {err("training.batchSize")}
+          </div>
+          <div className="field">
+            <label htmlFor="learningRate">Learning rate</label>
+            <input id="learningRate" name="learningRate" type="number" step="any" min={0} max={1} defaultValue={0.001} {...invalid("training.learningRate")} />
+            {err("training.learningRate")}
+          </div>
+          <div className="field">
+            <label htmlFor="optimizer">Optimizer</label>
+            <select id="optimizer" name="optimizer" defaultValue="adam" {...invalid("training.optimizer")}>
+              <option value="adam">Adam</option>
+              <option value="sgd">SGD</option>
+            </select>
+            {err("training.optimizer")}
+          </div>
+          <div className="field">
+            <label htmlFor="seed">Seed</label>
+            <input id="seed" name="seed" type="number" min={0} defaultValue={42} {...invalid("seed", "seed-help")} />
+            <span className="help" id="seed-help">Fixes initial weights, the subset and the shuffling.</span>
+            {err("seed")}
+          </div>
         </div>
-        <div className="field">
-          <label htmlFor="trainLimit">Training subset (images)</label>
-          <input id="trainLimit" name="trainLimit" type="number" min={100} placeholder="all" defaultValue={5000} {...invalid("training.trainLimit")} />
-          <span className="help">A seeded random subset of the training split; empty for all of it. 10% is held out for validation.</span>
-          {err("training.trainLimit")}
+      </fieldset>
+
+      <fieldset>
+        <legend>Pipeline</legend>
+        <div className="presets" role="group" aria-label="Presets">
+          <span className="muted">Presets:</span>
+          {PRESETS.map((p) => {
+            const built = buildPreset(p, techniques);
+            const missing = "missing" in built ? built.missing : [];
+            return (
+              <button key={p.id} type="button" className="button secondary small" onClick={() => applyPreset(p.id)} title={missing.length ? `needs ${missing.join(", ")}` : p.description} data-testid={`preset-${p.id}`}>
+                {p.label}{missing.length ? " (unavailable)" : ""}
+              </button>
+            );
+          })}
+          <button type="button" className="button secondary small" onClick={() => { setStages([{ technique: "baseline", params: {} }]); setReq(DEFAULT_REQ); setPresetNote(null); }}>Baseline only</button>
         </div>
-      </div>
-      <div className="grid2">
-        <div className="field">
-          <label htmlFor="batchSize">Batch size</label>
-          <input id="batchSize" name="batchSize" type="number" min={8} max={512} defaultValue={64} {...invalid("training.batchSize")} />
-          {err("training.batchSize")}
+        <p className="muted small" aria-live="polite" style={{ minHeight: "1.4em", margin: "6px 0" }}>{presetNote ?? "\u00a0"}</p>
+        <PipelineEditor stages={stages} techniques={techniques} errors={errors} onChange={setStages} />
+      </fieldset>
+
+      <fieldset>
+        <legend>Requirements</legend>
+        <p className="muted small" style={{ marginTop: 0 }}>Every stage is checked against the baseline (stage 0); the run page shows pass/fail per stage.</p>
+        <div className="grid2" style={{ gridTemplateColumns: "1fr 1fr 1fr" }}>
+          {([
+            ["maxAccuracyDrop", "Max accuracy drop (pp)"],
+            ["minLatencyReduction", "Min latency reduction (%)"],
+            ["minSizeReduction", "Min size reduction (%)"],
+          ] as const).map(([key, label]) => (
+            <div className="field" key={key}>
+              <label htmlFor={`req-${key}`}>{label}</label>
+              <input id={`req-${key}`} type="number" min={0} max={100} step="any" value={req[key]} onChange={(e) => setReq({ ...req, [key]: e.target.value === "" ? 0 : Number(e.target.value) })}
+                aria-invalid={Boolean(errors[`requirements.${key}`])} aria-describedby={errors[`requirements.${key}`] ? `requirements.${key}-error` : undefined} />
+              {err(`requirements.${key}`)}
+            </div>
+          ))}
         </div>
-        <div className="field">
-          <label htmlFor="seed">Seed</label>
-          <input id="seed" name="seed" type="number" min={0} defaultValue={42} {...invalid("seed")} />
-          <span className="help">Fixes initial weights, the subset and the shuffling.</span>
-          {err("seed")}
-        </div>
+      </fieldset>
+
+      <div className="field">
+        <label htmlFor="description">Description</label>
+        <textarea id="description" name="description" rows={2} placeholder="optional notes" {...invalid("description")} />
+        {err("description")}
       </div>
       <div className="row">
         <button className="button" type="submit" disabled={submitting}>{submitting ? "Starting…" : "Start run"}</button>

@@ -1,3 +1,4 @@
+import { techniquesOf } from "@/lib/dashboard/technique-fields";
 import { db } from "@/lib/db";
 import { ARCHITECTURES } from "@/lib/ml/models/architecture";
 import { NewExperimentForm } from "./new-experiment-form";
@@ -10,9 +11,9 @@ export default async function NewExperimentPage() {
     <>
       <h1>New experiment</h1>
       {datasets.length === 0 ? (
-        <div className="alert">No dataset is registered. Install Debian's <code>dataset-fashion-mnist</code> (or set DATA_DIR) and restart.</div>
+        <div className="alert">No dataset is registered. Install Debian&apos;s <code>dataset-fashion-mnist</code> (or set DATA_DIR) and restart.</div>
       ) : (
-        <NewExperimentForm datasets={datasets} architectures={ARCHITECTURES} />
+        <NewExperimentForm datasets={datasets} architectures={ARCHITECTURES} techniques={techniquesOf()} />
       )}
     </>
   );

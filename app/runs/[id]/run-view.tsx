@@ -1,17 +1,27 @@
 "use client";
-// The run page: live over server-sent events while the run goes, then its results and downloads.
-import { useEffect, useState } from "react";
+// The run page: live over server-sent events while the run goes, then its results and downloads. Every
+// section has a fixed shape from the first render (pending stages are rows already, charts keep their
+// height), so live data fills the page in place instead of pushing it around.
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useState } from "react";
+import { compareStages } from "@/lib/dashboard/stage-comparison";
 import type { RunSnapshot } from "@/lib/runs/run-snapshot";
+import { CreateExperiment } from "@/lib/schemas/experiment";
 import { RunProgress, type RunStatus } from "@/lib/schemas/run";
-import { bytes, count, duration, ms, pct } from "../../_components/format";
+import { bytes, count, duration, ms, pct, when } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
+import { ConfusionMatrix } from "./confusion-matrix";
+import { StageTable } from "./stage-table";
 import { TrainingCurves } from "./training-curves";
 
 const LIVE: RunStatus[] = ["queued", "running"];
 
 export function RunView({ initial }: { initial: RunSnapshot }) {
+  const router = useRouter();
   const [run, setRun] = useState(initial);
   const [progress, setProgress] = useState<RunProgress | null>(() => RunProgress.safeParse(initial.progress).data ?? null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<"cancel" | "rerun" | null>(null);
   const live = LIVE.includes(run.status as RunStatus);
 
   useEffect(() => {
@@ -31,12 +41,50 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
   }, [run.id, live]);
 
   async function cancel() {
-    await fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
+    setBusy("cancel");
+    setActionError(null);
+    try {
+      const r = await fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
+      if (!r.ok) setActionError((await r.json().catch(() => null))?.error?.message ?? `Cancel failed (${r.status})`);
+      else setRun((prev) => ({ ...prev, status: "cancelled" }));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function rerun() {
+    setBusy("rerun");
+    setActionError(null);
+    try {
+      const parsed = CreateExperiment.safeParse({
+        name: `${run.experiment.name} (re-run)`.slice(0, 120),
+        description: run.experiment.description,
+        datasetId: run.experiment.datasetId,
+        architecture: run.experiment.baseArch,
+        tags: Array.isArray(run.experiment.tags) ? run.experiment.tags : [],
+        training: run.training,
+        pipeline: run.pipeline,
+        requirements: run.requirements,
+        seed: run.seed,
+      });
+      if (!parsed.success) {
+        setActionError(`This run's settings no longer validate: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+        return;
+      }
+      const r = await fetch("/api/experiments", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(parsed.data) });
+      const body = await r.json().catch(() => null);
+      if (!r.ok) setActionError(body?.error?.message ?? `Re-run failed (${r.status})`);
+      else router.push(`/runs/${body.runId}`);
+    } finally {
+      setBusy(null);
+    }
   }
 
   const final = run.stages.filter((s) => s.status === "succeeded").at(-1);
   const onnx = run.artifacts.filter((a) => a.kind.startsWith("onnx"));
   const fraction = run.status === "succeeded" ? 1 : progress?.fraction ?? 0;
+  const rows = useMemo(() => compareStages(run.stages, run.requirements), [run.stages, run.requirements]);
+  const classes = Array.isArray(run.experiment.dataset.classes) ? (run.experiment.dataset.classes as unknown[]).map(String) : [];
 
   return (
     <>
@@ -44,11 +92,15 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
         <h1 style={{ margin: 0 }}>{run.experiment.name}</h1>
         <StatusBadge status={run.status} testId="run-status" />
         <span className="spacer" />
-        {live ? <button className="button secondary" onClick={cancel}>Cancel</button> : null}
+        <a className="button secondary" href={`/compare?runs=${run.id}`}>Compare…</a>
+        {/* kept in place (hidden) once the run ends, so the header does not move */}
+        <button className="button danger" onClick={cancel} disabled={busy != null || !live} style={{ visibility: live ? "visible" : "hidden" }} aria-hidden={!live}>{busy === "cancel" ? "Cancelling…" : "Cancel"}</button>
+        <button className="button secondary" onClick={rerun} disabled={busy != null} data-testid="rerun">{busy === "rerun" ? "Starting…" : "Re-run"}</button>
       </div>
       <p className="muted">
         {run.experiment.baseArch} on {run.experiment.dataset.name} · seed {run.seed} · backend {run.backend ?? "not started"} · {duration(run.startedAt, run.finishedAt)}
       </p>
+      {actionError ? <div className="alert" role="alert">{actionError}</div> : null}
       {run.backendWarning ? <div className="alert warn">{run.backendWarning}</div> : null}
       {run.error ? <div className="alert" data-testid="run-error">{run.error}</div> : null}
 
@@ -63,6 +115,25 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
         </div>
       </section>
 
+      <h2>Pipeline</h2>
+      <div className="pipeline-row" data-testid="pipeline">
+        {run.stages.map((s, i) => {
+          const from = (run.pipeline as { from?: number }[] | null)?.[s.index]?.from;
+          const current = run.status === "running" && progress?.stageIndex === s.index;
+          return (
+            <div key={s.index} style={{ display: "contents" }}>
+              {i > 0 ? <span className="arrow" aria-hidden="true">{from != null && from !== s.index - 1 ? `⤴${from}` : "→"}</span> : null}
+              <div className={`stage-chip ${current ? "running" : s.status}`}>
+                <span className="muted small">stage {s.index}{from != null ? ` · from ${from}` : ""}</span>
+                <span className="name">{s.technique}</span>
+                <span><StatusBadge status={current ? "running" : s.status} /></span>
+                <span className="small mono">{s.accuracy != null ? pct(s.accuracy) : "\u00a0"}</span>
+              </div>
+            </div>
+          );
+        })}
+      </div>
+
       <h2>Result</h2>
       <div className="cards">
         <Card label="Test accuracy (top-1)" value={pct(final?.accuracy)} testId="result-accuracy" />
@@ -70,52 +141,73 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
         <Card label="Latency p50 (batch 1)" value={ms(final?.latencyP50Ms)} sub={final?.latencyP95Ms ? `p95 ${ms(final.latencyP95Ms)} · ${final.latencyThreads} thread` : "onnxruntime-node, CPU"} testId="result-latency" />
         <Card label="Parameters" value={count(final?.paramCount)} sub={final?.macs ? `${count(final.macs)} MACs` : undefined} />
       </div>
-      {onnx.length ? (
-        <div className="row" style={{ marginTop: 12 }}>
-          {onnx.map((a) => (
-            <a key={a.id} className="button" href={`/api/artifacts/${a.id}`} download data-testid="download-onnx">
-              Download ONNX ({a.kind === "onnx-int8" ? "INT8" : "FP32"}, {bytes(a.bytes)})
-            </a>
-          ))}
-        </div>
-      ) : null}
+      <div className="row" style={{ marginTop: 12, minHeight: 36 }}>
+        {onnx.map((a) => (
+          <a key={a.id} className={`button${onnx.length > 2 ? " small" : ""}`} href={`/api/artifacts/${a.id}`} download data-testid="download-onnx"
+            title={`${a.fileName} · sha256 ${a.sha256}`}>
+            {onnx.length > 2
+              ? `ONNX stage ${a.stageIndex} · ${a.kind === "onnx-int8" ? "INT8" : "FP32"} · ${bytes(a.bytes)}`
+              : `Download ONNX (${a.kind === "onnx-int8" ? "INT8" : "FP32"}${onnx.some((o) => o.stageIndex !== a.stageIndex) ? `, stage ${a.stageIndex}` : ""}, ${bytes(a.bytes)})`}
+          </a>
+        ))}
+      </div>
 
-      <h2>Stages</h2>
-      <table className="data">
-        <thead>
-          <tr><th>#</th><th>Technique</th><th>Status</th><th className="num">Top-1</th><th className="num">Top-5</th><th className="num">p50</th><th className="num">p95</th><th className="num">Size</th><th className="num">Params</th><th className="num">Duration</th></tr>
-        </thead>
-        <tbody>
-          {run.stages.map((s) => (
-            <tr key={s.index}>
-              <td>{s.index}</td><td>{s.technique}</td><td><StatusBadge status={s.status} /></td>
-              <td className="num">{pct(s.accuracy, 2)}</td><td className="num">{pct(s.top5, 2)}</td>
-              <td className="num">{ms(s.latencyP50Ms)}</td><td className="num">{ms(s.latencyP95Ms)}</td>
-              <td className="num">{bytes(s.sizeBytes)}</td><td className="num">{count(s.paramCount)}</td>
-              <td className="num">{s.durationMs != null ? `${(s.durationMs / 1000).toFixed(1)}s` : "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="row">
+        <h2>Stages</h2>
+        <span className="spacer" />
+        <a className="button secondary small" href={`/api/runs/${run.id}/stages/export?format=csv`} download data-testid="export-stages-csv">CSV</a>
+        <a className="button secondary small" href={`/api/runs/${run.id}/stages/export?format=json`} download>JSON</a>
+      </div>
+      <StageTable rows={rows} requirements={run.requirements} testId="stage-table" />
 
       <h2>Training curves</h2>
-      <div className="panel"><TrainingCurves metrics={run.metrics} /></div>
+      <div className="panel"><TrainingCurves metrics={run.metrics} stages={run.stages} /></div>
+
+      <h2>Confusion matrix</h2>
+      <div className="panel"><ConfusionMatrix stages={run.stages} classes={classes} /></div>
 
       <h2>Artifacts</h2>
       <table className="data">
-        <thead><tr><th>File</th><th>Kind</th><th className="num">Size</th><th>sha256</th></tr></thead>
+        <thead><tr><th>Stage</th><th>File</th><th>Kind</th><th className="num">Size</th><th>sha256</th><th></th></tr></thead>
         <tbody>
-          {run.artifacts.length === 0 ? <tr><td colSpan={4} className="muted">None yet.</td></tr> : null}
+          {run.artifacts.length === 0 ? <tr><td colSpan={6} className="muted">None yet.</td></tr> : null}
           {run.artifacts.map((a) => (
             <tr key={a.id}>
-              <td><a href={`/api/artifacts/${a.id}`} download>{a.fileName}</a></td><td>{a.kind}</td>
-              <td className="num">{bytes(a.bytes)}</td><td className="mono">{a.sha256.slice(0, 16)}…</td>
+              <td>{a.stageIndex}</td>
+              <td>{a.fileName}</td><td>{a.kind}</td>
+              <td className="num">{bytes(a.bytes)}</td>
+              <td className="mono" title={a.sha256}>{a.sha256.slice(0, 16)}…</td>
+              <td><a className="button secondary small" href={`/api/artifacts/${a.id}`} download aria-label={`Download ${a.fileName}`}>Download</a></td>
             </tr>
           ))}
         </tbody>
       </table>
+
+      <h2>Parameters</h2>
+      <div className="two-col">
+        <div className="panel">
+          <strong>Pipeline</strong>
+          <pre className="params mono" data-testid="run-pipeline">{JSON.stringify(run.pipeline, null, 2)}</pre>
+        </div>
+        <div className="panel">
+          <dl className="kv">
+            <dt>Dataset</dt><dd>{run.experiment.dataset.name}</dd>
+            <dt>Architecture</dt><dd>{run.experiment.baseArch}</dd>
+            <dt>Seed</dt><dd>{run.seed}</dd>
+            <dt>Tags</dt><dd>{Array.isArray(run.experiment.tags) && run.experiment.tags.length ? (run.experiment.tags as string[]).join(", ") : "—"}</dd>
+            {Object.entries((run.training ?? {}) as Record<string, unknown>).map(([k, v]) => (<FragmentKV key={`t-${k}`} k={`training.${k}`} v={v} />))}
+            {Object.entries((run.requirements ?? {}) as Record<string, unknown>).map(([k, v]) => (<FragmentKV key={`r-${k}`} k={`requirements.${k}`} v={v} />))}
+            <dt>Queued</dt><dd>{when(run.queuedAt)} UTC</dd>
+            <dt>Attempts</dt><dd>{run.attempts}</dd>
+          </dl>
+        </div>
+      </div>
     </>
   );
+}
+
+function FragmentKV({ k, v }: { k: string; v: unknown }) {
+  return (<><dt className="mono">{k}</dt><dd className="mono">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd></>);
 }
 
 function Card({ label, value, sub, testId }: { label: string; value: string; sub?: string; testId?: string }) {

@@ -1,0 +1,154 @@
+// Dashboard benchmark: seeds a scratch SQLite database with 5,000 runs / 20,000 stages, starts the built app
+// on it (next start on a free port; builds first when .next is missing), then measures
+//   - the home page's server response (GET /, the server-rendered runs table), sequential, p50/p95;
+//   - the read API under load with autocannon (10 connections, a mix of /api/runs views and /api/stages):
+//     latency p50/p95 over every response;
+//   - the home page's render time in Debian's Chromium: navigation start → table painted and the scatter's
+//     points drawn.
+// The last line printed is one JSON object:
+//   {"bench":"ui","runs":…,"stages":…,"apiP50Ms":…,"apiP95Ms":…,"apiRps":…,"homeServerP50Ms":…,"homeServerP95Ms":…,"homeRenderMs":…}
+// Options: --runs N (default 5000), --duration S (autocannon seconds, default 10), --connections N (default 10),
+//          --keep (keep the scratch database).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { chromium } from "@playwright/test";
+import { seedUi } from "../seed-ui";
+
+const option = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const RUNS = Number(option("runs") ?? 5000);
+const DURATION = Number(option("duration") ?? 10);
+const CONNECTIONS = Number(option("connections") ?? 10);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const NEXT = path.join(root, "node_modules/next/dist/bin/next");
+
+const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+const round = (v: number) => Math.round(v * 10) / 10;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitFor(url: string, timeoutMs: number, server: ChildProcess) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode != null) throw new Error(`the app exited (${server.exitCode}) before answering`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+async function main() {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "lab-bench-ui-"));
+  const url = `file:${path.join(scratch, "ui.db")}`;
+  let server: ChildProcess | undefined;
+  try {
+    console.log(`bench-ui: seeding ${RUNS} runs into ${url}`);
+    const seeded = await seedUi(url, { runs: RUNS, log: (m) => console.log(m) });
+
+    if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
+      console.log("bench-ui: no production build; running next build…");
+      const b = spawnSync(process.execPath, [NEXT, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+      if (b.status !== 0) throw new Error("next build failed");
+    }
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    // The bench measures the dashboard, not sign-in: the app runs open (no LAB_PASSWORD) on its scratch database.
+    const { LAB_PASSWORD: _password, ...env } = process.env;
+    server = spawn(process.execPath, [NEXT, "start", "-H", "127.0.0.1", "-p", String(port)], {
+      cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    });
+    await waitFor(`${base}/api/runs?pageSize=25`, 60_000, server);
+    console.log(`bench-ui: app on ${base}`);
+
+    // 1. The server-rendered home page, one request at a time (after a warm-up).
+    const homeUrls = ["/", "/?sort=accuracy", "/?technique=prune&page=7", "/?q=resnet&status=succeeded", "/?sort=latency&dir=asc&pageSize=100"];
+    for (const u of homeUrls) await (await fetch(base + u)).text();
+    const home: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t = performance.now();
+      const r = await fetch(base + homeUrls[i % homeUrls.length]);
+      await r.text();
+      if (!r.ok) throw new Error(`GET ${homeUrls[i % homeUrls.length]} → ${r.status}`);
+      home.push(performance.now() - t);
+    }
+    home.sort((a, b) => a - b);
+
+    // 2. The read API under load.
+    const apiPaths = ["/api/runs", "/api/runs?sort=accuracy", "/api/runs?technique=nas&page=5", "/api/runs?q=mobilenet&sort=size&dir=asc", "/api/runs?tag=mobile&status=succeeded", "/api/stages?technique=quantize"];
+    const latencies: number[] = [];
+    let errors = 0;
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        { url: base, connections: CONNECTIONS, duration: DURATION, requests: apiPaths.map((p) => ({ method: "GET", path: p })) },
+        (err, res) => (err ? reject(err) : resolve(res)),
+      );
+      instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+        if (status !== 200) errors++;
+        latencies.push(ms);
+      });
+    });
+    latencies.sort((a, b) => a - b);
+    if (errors) console.log(`bench-ui: ${errors} non-200 API responses`);
+
+    // 3. Render time in Chromium: navigation start → table painted and scatter points drawn.
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    const renders: number[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await page.goto(base + "/", { waitUntil: "commit" });
+        await page.waitForSelector('[data-testid="runs-table"] tbody tr');
+        await page.waitForSelector('[data-testid="scatter"][data-points] .recharts-scatter-symbol', { timeout: 60_000 });
+        renders.push(await page.evaluate(() => performance.now()));
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+    renders.shift(); // the first load fills the server's caches
+    renders.sort((a, b) => a - b);
+
+    const out = {
+      bench: "ui",
+      runs: seeded.runs,
+      stages: seeded.stages,
+      apiP50Ms: round(quantile(latencies, 0.5)),
+      apiP95Ms: round(quantile(latencies, 0.95)),
+      apiRps: round(result.requests.average),
+      apiRequests: latencies.length,
+      apiErrors: errors,
+      homeServerP50Ms: round(quantile(home, 0.5)),
+      homeServerP95Ms: round(quantile(home, 0.95)),
+      homeRenderMs: round(quantile(renders, 0.5)),
+    };
+    console.log(JSON.stringify(out));
+  } finally {
+    if (server && server.exitCode == null) server.kill("SIGTERM");
+    if (!process.argv.includes("--keep")) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench-ui: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
