@@ -11,7 +11,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
 import { DEFAULT_DATABASE_URL, providerOf, sqliteFilePath, type DatabaseProvider } from "../lib/database-url";
-import { openSchemaEngine } from "./schema-engine";
+import { lastEnginePanic, openSchemaEngine, serially } from "./schema-engine";
 
 const prismaDir = path.dirname(fileURLToPath(import.meta.url));
 const noFilter = { externalTables: [], externalEnums: [] };
@@ -46,13 +46,23 @@ function migrationsOf(provider: DatabaseProvider): MigrationList {
   };
 }
 
-/** Applies every pending migration to the database at `url`; returns the names it applied. */
-export async function applyMigrations(url: string): Promise<string[]> {
+/**
+ * Applies every pending migration to the database at `url`; returns the names it applied. One at a time per
+ * process (vitest sets up the SQLite and the PostgreSQL project at once).
+ */
+export function applyMigrations(url: string): Promise<string[]> {
+  return serially(() => applyMigrationsNow(url));
+}
+
+async function applyMigrationsNow(url: string): Promise<string[]> {
   const provider = providerOf(url);
   const { engine, close } = await openSchemaEngine(schemaFor(provider), adapterFor(url));
   let applied: string[];
   try {
     applied = (await engine.applyMigrations({ migrationsList: migrationsOf(provider), filters: noFilter })).appliedMigrationNames;
+  } catch (e) {
+    const panic = lastEnginePanic();
+    throw new Error(`migrations failed on ${provider}: ${e instanceof Error ? e.message : String(e)}${panic ? ` (engine: ${panic})` : ""}`);
   } finally {
     await close();
   }
