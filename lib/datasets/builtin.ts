@@ -1,14 +1,19 @@
 // Datasets that come with the machine: registered in the database at start-up where their files exist.
+//  - Fashion-MNIST from Debian's dataset-fashion-mnist (DATA_DIR/fashion-mnist).
+//  - CIFAR-10 as the JPEG image folder cifar10-jpeg.tar.gz (CIFAR10_PATH, else ../shared/datasets next to the
+//    repository, else DATA_DIR). Decoded once on first use, then read from the binary cache.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "../db";
 import { env } from "../env";
+import { CIFAR10_CLASSES } from "../ml/data/cifar10-bin";
 import { FASHION_MNIST_CLASSES } from "../ml/data/fashion-mnist";
+import type { DatasetKind } from "../ml/data/load-dataset";
 
 export interface DatasetInfo {
   id: string;
   name: string;
-  kind: "fashion-mnist" | "idx" | "cifar10-bin" | "image-folder" | "synthetic";
+  kind: DatasetKind;
   location: string;
   classes: string[];
   trainCount: number;
@@ -16,8 +21,21 @@ export interface DatasetInfo {
   inputShape: [number, number, number];
 }
 
+const CIFAR10_ARCHIVE = "cifar10-jpeg.tar.gz";
+
+/** Where the CIFAR-10 JPEG archive is on this machine, if anywhere. */
+export function findCifar10Archive(dataDir = process.env.DATA_DIR ?? "/usr/share/datasets"): string | undefined {
+  const candidates = [
+    process.env.CIFAR10_PATH,
+    // The repository is started from its root (npm start, the worker, the scripts).
+    path.resolve(process.cwd(), "..", "shared", "datasets", CIFAR10_ARCHIVE),
+    path.join(dataDir, CIFAR10_ARCHIVE),
+  ];
+  return candidates.find((c): c is string => !!c && existsSync(c));
+}
+
 export function builtinDatasets(dataDir = env().DATA_DIR): DatasetInfo[] {
-  return [
+  const datasets: DatasetInfo[] = [
     {
       id: "fashion-mnist",
       name: "Fashion-MNIST",
@@ -29,6 +47,21 @@ export function builtinDatasets(dataDir = env().DATA_DIR): DatasetInfo[] {
       inputShape: [28, 28, 1],
     },
   ];
+  const cifar = findCifar10Archive(dataDir);
+  if (cifar) {
+    datasets.push({
+      id: "cifar10",
+      name: "CIFAR-10",
+      kind: "image-folder",
+      location: path.resolve(cifar),
+      // The image-folder loader orders classes alphabetically, which is also CIFAR-10's own order.
+      classes: CIFAR10_CLASSES,
+      trainCount: 50_000,
+      testCount: 10_000,
+      inputShape: [32, 32, 3],
+    });
+  }
+  return datasets;
 }
 
 /** Upserts the built-in datasets whose files are present; returns the ids registered. */

@@ -7,7 +7,7 @@ export interface ModelOptions {
   inputShape: [number, number, number];
   numClasses: number;
   seed?: number;
-  /** MobileNetV2 width multiplier (channels scale with it). */
+  /** Width multiplier: MobileNetV2 (default 0.5) and ResNet (default 1: 16/32/64 channels) scale their channels with it. */
   width?: number;
   /** ResNet: basic blocks per stage (3 → ResNet-20). */
   depth?: number;
@@ -54,11 +54,15 @@ function mobileNetV2(ctx: BlockContext, x: Layer, numClasses: number, width: num
   return classifierHead(ctx, x, numClasses);
 }
 
-/** CIFAR-style ResNet (He et al.): 3 stages of `depth` basic blocks, 16/32/64 channels; ResNet-20 at depth 3. */
-function resNet(ctx: BlockContext, x: Layer, numClasses: number, depth: number): Layer {
-  x = convBn(ctx, x, 16);
-  let channels = 16;
-  for (const [stage, filters] of [16, 32, 64].entries()) {
+/**
+ * CIFAR-style ResNet (He et al.): 3 stages of `depth` basic blocks, 16/32/64 channels × width; ResNet-20 at
+ * depth 3, ResNet-8 at depth 1. Wider variants (width 2–4, "WRN"-style) make stronger teachers.
+ */
+function resNet(ctx: BlockContext, x: Layer, numClasses: number, depth: number, width: number): Layer {
+  const widths = [16, 32, 64].map((c) => Math.max(8, Math.round(c * width)));
+  x = convBn(ctx, x, widths[0]);
+  let channels = widths[0];
+  for (const [stage, filters] of widths.entries()) {
     for (let i = 0; i < depth; i++) {
       const stride = stage > 0 && i === 0 ? 2 : 1;
       let y = convBn(ctx, x, filters, { strides: stride });
@@ -78,6 +82,6 @@ export function buildModel(arch: Architecture, opts: ModelOptions): tf.LayersMod
     arch === "bench-cnn" ? benchCnn(ctx, input, opts.numClasses)
     : arch === "small-cnn" ? smallCnn(ctx, input, opts.numClasses)
     : arch === "mobilenet-v2" ? mobileNetV2(ctx, input, opts.numClasses, opts.width ?? 0.5)
-    : resNet(ctx, input, opts.numClasses, opts.depth ?? 3);
+    : resNet(ctx, input, opts.numClasses, opts.depth ?? 3, opts.width ?? 1);
   return tf.model({ inputs: input, outputs: logits, name: arch });
 }

@@ -1,0 +1,38 @@
+// Validation of a dataset's files at registration, before any run can use it: each format is parsed (image
+// folders: their layout, and one image per class decoded), so truncated files, wrong magic numbers and
+// mismatched counts are answered at once with a 422 naming the file and the problem.
+import { AppError } from "../errors";
+import { DatasetFormatError } from "../ml/data/idx";
+import { inspectImageFolder } from "../ml/data/image-folder";
+import { loadDataset } from "../ml/data/load-dataset";
+import type { DatasetKind } from "./schemas";
+
+export interface DatasetSummary {
+  classes: string[];
+  trainCount: number;
+  testCount: number;
+  inputShape: [number, number, number];
+}
+
+export async function inspectDataset(input: { kind: DatasetKind; location: string; classes?: string[]; inputShape?: [number, number, number] }): Promise<DatasetSummary> {
+  try {
+    let summary: DatasetSummary;
+    if (input.kind === "image-folder") {
+      summary = await inspectImageFolder(input.location, { inputShape: input.inputShape });
+    } else {
+      if (input.inputShape) throw new AppError("bad_request", "inputShape applies to image folders only");
+      const data = loadDataset({ id: "inspect", kind: input.kind, location: input.location, classes: input.classes ?? [] });
+      summary = { classes: data.classes, trainCount: data.train.count, testCount: data.test.count, inputShape: data.train.shape };
+    }
+    if (input.classes) {
+      if (input.classes.length !== summary.classes.length) {
+        throw new AppError("unprocessable", `${input.classes.length} class names given, but the files have ${summary.classes.length} classes (${summary.classes.join(", ")})`);
+      }
+      summary.classes = input.classes;
+    }
+    return summary;
+  } catch (e) {
+    if (e instanceof DatasetFormatError) throw new AppError("unprocessable", `The dataset's files are not valid: ${e.message}`);
+    throw e;
+  }
+}
