@@ -5,18 +5,10 @@
  * zeros and ones.
  */
 import * as tf from "@tensorflow/tfjs";
+import { seededRandom } from "../ml/random";
 
-/** mulberry32: tiny seeded PRNG so tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG, so tests are reproducible. */
+export const rng = seededRandom;
 
 export function randn(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
