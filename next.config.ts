@@ -33,6 +33,9 @@ const config: NextConfig = {
   // Native and Node-only packages are loaded at run time rather than bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "bullmq", "ioredis", "onnxruntime-node"],
   poweredByHeader: false,
+  // proxy.ts sees every request; without this, Next cuts request bodies at 10 MB before a dataset upload
+  // (CIFAR-10's archive is 19 MB) reaches its route, which enforces its own limit.
+  experimental: { proxyClientMaxBodySize: "512mb" },
   // `npm test` type-checks the whole project (tsc --noEmit) once; building does not repeat it.
   typescript: { ignoreBuildErrors: true },
 };

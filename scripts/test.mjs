@@ -2,7 +2,7 @@
 // unit and integration tests (the latter on SQLite and on PostgreSQL), then the Playwright specs in Chromium,
 // and ends with one line: "tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -43,13 +43,14 @@ if (missing.length) {
   process.exit(1);
 }
 
-mkdirSync("test-results", { recursive: true });
+rmSync("reports", { recursive: true, force: true }); // never count an earlier run
+mkdirSync("reports", { recursive: true });
 const only = process.argv[2]; // optional: "unit" | "int" | "e2e"
 const results = [];
 if (!only) results.push(step("type-check", NODE, ["node_modules/typescript/bin/tsc", "--noEmit"]));
 if (!only || only === "unit" || only === "int") {
   const projects = only === "unit" ? ["--project", "unit"] : only === "int" ? ["--project", "integration-*"] : [];
-  results.push(step("vitest", NODE, ["node_modules/vitest/vitest.mjs", "run", ...projects, "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]));
+  results.push(step("vitest", NODE, ["node_modules/vitest/vitest.mjs", "run", ...projects, "--reporter=default", "--reporter=json", "--outputFile=reports/vitest.json"]));
 }
 if (!only || only === "e2e") {
   results.push(step("playwright", NODE, ["node_modules/@playwright/test/cli.js", "test", "--reporter=list"]));
@@ -57,12 +58,12 @@ if (!only || only === "e2e") {
 
 let passed = 0;
 let failed = 0;
-const vitest = readJson("test-results/vitest.json");
+const vitest = readJson("reports/vitest.json");
 if (vitest) {
   passed += vitest.numPassedTests;
   failed += vitest.numFailedTests;
 }
-const playwright = existsSync("test-results/playwright.json") ? readJson("test-results/playwright.json") : null;
+const playwright = existsSync("reports/playwright.json") ? readJson("reports/playwright.json") : null;
 if (playwright?.stats) {
   passed += playwright.stats.expected;
   failed += playwright.stats.unexpected;

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import type * as tf from "@tensorflow/tfjs";
 import type { Db } from "../db";
 import { setupBackend } from "../ml/backend";
-import { loadDataset } from "../ml/data/load-dataset";
+import { loadDatasetAsync } from "../ml/data/load-dataset";
 import { DatasetFormatError } from "../ml/data/idx";
 import { subset } from "../ml/data/subset";
 import { loadModel, saveModel } from "../ml/model-io";
@@ -54,7 +54,8 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
   const models = new Map<number, tf.LayersModel>();
   try {
     const dataset = run.experiment.dataset;
-    const data = loadDataset({ ...dataset, classes: dataset.classes as string[] });
+    await job.report({ stageIndex: 0, stages: pipeline.length, technique: pipeline[0].technique, phase: "loading", fraction: 0 });
+    const data = await loadDatasetAsync({ ...dataset, classes: dataset.classes as string[] });
     const test = subset(data.test, training.testLimit, run.seed);
     const modelOf = async (index: number): Promise<tf.LayersModel> => {
       const cached = models.get(index);

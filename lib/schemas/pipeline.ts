@@ -3,11 +3,27 @@
 import { z } from "zod";
 import { CompressionStage, pipelineIssues } from "../compress/schemas";
 
+export const LrSchedule = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("constant") }),
+  z.object({ kind: z.literal("cosine"), warmupEpochs: z.number().min(0).max(20).default(0), minFactor: z.number().min(0).max(1).default(0) }),
+  z.object({ kind: z.literal("one-cycle"), pctStart: z.number().gt(0).lt(1).default(0.3), divFactor: z.number().min(1).max(1e3).default(25), finalDivFactor: z.number().min(1).max(1e6).default(1e4) }),
+  z.object({ kind: z.literal("step"), everyEpochs: z.number().int().min(1).max(100), gamma: z.number().gt(0).max(1).default(0.1) }),
+]);
+
 export const TrainingConfig = z.object({
   epochs: z.number().int().min(1, "at least 1 epoch").max(100, "at most 100 epochs").default(1),
   batchSize: z.number().int().min(8).max(512).default(64),
   learningRate: z.number().gt(0, "must be positive").max(1).default(0.001),
-  optimizer: z.enum(["adam", "sgd"]).default("adam"),
+  optimizer: z.enum(["adam", "adamw", "sgd"]).default("adam"),
+  momentum: z.number().min(0).lt(1).default(0.9),
+  nesterov: z.boolean().default(false),
+  weightDecay: z.number().min(0).max(0.5).optional(),
+  schedule: LrSchedule.default({ kind: "constant" }),
+  labelSmoothing: z.number().min(0).max(0.5).default(0),
+  augment: z
+    .union([z.enum(["off", "auto"]), z.object({ cropPadding: z.number().int().min(0).max(16).default(0), horizontalFlip: z.boolean().default(false) })])
+    .default("off"),
+  earlyStopping: z.object({ patience: z.number().int().min(1).max(50), minDelta: z.number().min(0).max(0.1).default(0), restoreBest: z.boolean().default(true) }).optional(),
   /** Train on a seeded random subset of this many images (all when absent). */
   trainLimit: z.number().int().min(100, "at least 100 images").max(1_000_000).optional(),
   /** Evaluate on this many test images (the whole test split when absent). */
