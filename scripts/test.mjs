@@ -53,7 +53,7 @@ if (!only || only === "unit" || only === "int") {
   results.push(step("vitest", NODE, ["node_modules/vitest/vitest.mjs", "run", ...projects, "--reporter=default", "--reporter=json", "--outputFile=reports/vitest.json"]));
 }
 if (!only || only === "e2e") {
-  results.push(step("playwright", NODE, ["node_modules/@playwright/test/cli.js", "test", "--reporter=list"]));
+  results.push(step("playwright", NODE, ["node_modules/@playwright/test/cli.js", "test"]));
 }
 
 let passed = 0;
