@@ -110,4 +110,30 @@ describe("a run, end to end through queue and worker", () => {
     expect(int8.accuracy!).toBeGreaterThan(baseline.accuracy! - 0.05);
     expect(run.artifacts.filter((a) => a.kind === "onnx-int8").map((a) => a.stageIndex)).toEqual([2]);
   });
+
+  it("runs the four-way comparison: distill, QAT, NAS and structured pruning branch from the baseline, each with a verified export", async () => {
+    const input = CreateExperiment.parse({
+      name: "four-way test", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 1, batchSize: 32 }, seed: 6,
+      pipeline: [
+        { technique: "baseline" },
+        { technique: "distill", from: 0 },
+        { technique: "quantize", from: 0, params: { mode: "qat", calibrationImages: 64 } },
+        { technique: "nas", from: 0, params: { candidates: 2, proxyImages: 128, widths: [0.35], depths: [1], kernels: [3], expansions: [2, 4], budget: { kind: "params", max: 200_000 } } },
+        { technique: "prune", from: 0, params: { method: "structured", channelFraction: 0.3 } },
+      ],
+    });
+    const { runId } = await createExperiment(db(), input);
+    const run = await waitFor("the run to finish", () => db().run.findFirst({ where: { id: runId, status: { in: ["succeeded", "failed"] } }, include: { stages: { orderBy: { index: "asc" } }, artifacts: true } }), 300_000);
+    expect(run.error, worker.output()).toBeNull();
+    expect(run.stages.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded", "succeeded"]);
+    const [baseline, , qat, nas, structured] = run.stages;
+    expect(qat.precision).toBe("int8");
+    expect(structured.paramCount!).toBeLessThan(baseline.paramCount!);
+    expect(structured.macs!).toBeLessThan(baseline.macs!);
+    expect(nas.paramCount!).toBeLessThanOrEqual(200_000);
+    expect((nas.details as { candidates?: unknown[] } | null)?.candidates?.length).toBeGreaterThanOrEqual(2);
+    // Every stage has its export: FP32 for four of them, INT8 for the QAT branch.
+    const exports = run.artifacts.filter((a) => a.kind.startsWith("onnx")).map((a) => `${a.stageIndex}:${a.kind}`).sort();
+    expect(exports).toEqual(["0:onnx-fp32", "1:onnx-fp32", "2:onnx-int8", "3:onnx-fp32", "4:onnx-fp32"]);
+  }, 360_000);
 });
