@@ -18,34 +18,10 @@ export function RunsFilters({ query, facets }: { query: RunQuery; facets: Facets
         <label htmlFor="f-q">Search</label>
         <input id="f-q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="experiment name" />
       </div>
-      <div className="field">
-        <label htmlFor="f-status">Status</label>
-        <select id="f-status" name="status" defaultValue={query.status ?? ""}>
-          <option value="">any</option>
-          {RunStatus.options.map((s) => <option key={s} value={s}>{s}</option>)}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-technique">Technique</label>
-        <select id="f-technique" name="technique" defaultValue={query.technique ?? ""}>
-          <option value="">any</option>
-          {facets.techniques.map((t) => <option key={t} value={t}>{t}</option>)}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-dataset">Dataset</label>
-        <select id="f-dataset" name="dataset" defaultValue={query.dataset ?? ""}>
-          <option value="">any</option>
-          {facets.datasets.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-tag">Tag</label>
-        <select id="f-tag" name="tag" defaultValue={query.tag ?? ""}>
-          <option value="">any</option>
-          {facets.tags.map((t) => <option key={t} value={t}>{t}</option>)}
-        </select>
-      </div>
+      <FilterSelect name="status" label="Status" value={query.status} options={RunStatus.options.map((s) => [s, s])} />
+      <FilterSelect name="technique" label="Technique" value={query.technique} options={facets.techniques.map((t) => [t, t])} />
+      <FilterSelect name="dataset" label="Dataset" value={query.dataset} options={facets.datasets.map((d) => [d.id, d.name])} />
+      <FilterSelect name="tag" label="Tag" value={query.tag} options={facets.tags.map((t) => [t, t])} />
       {query.sort !== "started" ? <input type="hidden" name="sort" value={query.sort} /> : null}
       {query.dir !== "desc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
       {query.pageSize !== 50 ? <input type="hidden" name="pageSize" value={query.pageSize} /> : null}
@@ -54,5 +30,18 @@ export function RunsFilters({ query, facets }: { query: RunQuery; facets: Facets
         {active ? <Link className="button secondary" href="/">Clear</Link> : null}
       </div>
     </form>
+  );
+}
+
+/** One filter: a labelled select whose first option, "any", leaves the filter off. */
+function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: [value: string, label: string][] }) {
+  return (
+    <div className="field">
+      <label htmlFor={`f-${name}`}>{label}</label>
+      <select id={`f-${name}`} name={name} defaultValue={value ?? ""}>
+        <option value="">any</option>
+        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+      </select>
+    </div>
   );
 }
