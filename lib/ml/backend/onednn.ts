@@ -4,13 +4,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeAddon } from "./native-types";
-import { batchNormKernels, registerFastGradients } from "./kernels/batchnorm";
+import { installFusedBatchNormTraining } from "./batchnorm-layer";
+import { batchNormKernels, registerFastGradients, registerTrainingGradient } from "./kernels/batchnorm";
 import { convKernels } from "./kernels/conv";
 import { matmulKernels } from "./kernels/matmul";
 import { optimizerKernels } from "./kernels/optimizer";
 import { poolKernels } from "./kernels/pool";
 import { eltwiseKernels, registerActivationGradients } from "./kernels/eltwise";
-import { BACKEND, lazyStorage, type KernelArgs, type NativeKernel } from "./kernels/util";
+import { BACKEND, disposeUncomputed, lazyStorage, type KernelArgs, type NativeKernel } from "./kernels/util";
 
 export const nativeKernels: Record<string, NativeKernel> = {
   ...convKernels,
@@ -25,6 +26,9 @@ class OnednnBackend extends MathBackendCPU {
   constructor() {
     super();
     this.data = lazyStorage(this); // deferred outputs, see kernels/util.ts
+  }
+  override disposeData(dataId: object, force?: boolean): boolean {
+    return disposeUncomputed(dataId, () => super.disposeData(dataId, force));
   }
 }
 
@@ -69,7 +73,9 @@ export function registerOnednnBackend(addon: NativeAddon): void {
     tf.registerKernel({ ...k, backendName: BACKEND });
   }
   registerFastGradients();
+  registerTrainingGradient();
   registerActivationGradients();
+  installFusedBatchNormTraining();
   for (const [name, native] of Object.entries(nativeKernels)) {
     tf.registerKernel({
       kernelName: name, backendName: BACKEND,

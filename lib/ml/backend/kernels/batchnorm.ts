@@ -1,5 +1,8 @@
-// FusedBatchNorm forward and a fused gradient kernel (native/src/batchnorm.cc), plus faster gradients for the
-// ops tfjs-layers' BatchNormalization differentiates through in training (tf.moments: Mean, Sub, Square, Mean).
+// Batch normalisation on the native backend (native/src/batchnorm.cc):
+//   - FusedBatchNorm (inference form) and a fused gradient for it;
+//   - LabBatchNormTrain: batch statistics + normalisation in one kernel, with a one-kernel gradient through the
+//     statistics. ../batchnorm-layer.ts routes tfjs-layers' BatchNormalization through it in training;
+//   - faster gradients for the ops tf.moments differentiates through (Mean), for models that still use it.
 import * as tf from "@tensorflow/tfjs";
 import type { NativeAddon } from "../native-types";
 import { BACKEND, output, values, type KernelArgs, type NativeKernel, type TensorInfo } from "./util";
@@ -43,10 +46,56 @@ const gradKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon:
   return [wrapDx(), ...outs.map(([, wrap]) => wrap())];
 };
 
+export const TRAIN_KERNEL = "LabBatchNormTrain";
+const TRAIN_GRAD_KERNEL = "LabBatchNormTrainGrad";
+const eps = (attrs: tf.NamedAttrMap) => (attrs.varianceEpsilon as number | undefined) ?? 0.001;
+
+/** inputs {x, scale?, offset?} (per-channel over the last axis) → [y, mean, variance] (biased, as tf.moments). */
+const trainKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
+  const { x, scale, offset } = inputs as Record<string, TensorInfo | undefined>;
+  const C = channels(x!, [scale, offset]);
+  if (C === undefined) throw new Error(`${TRAIN_KERNEL}: needs float32 input with per-channel parameters`);
+  const [y, wrapY] = output(backend, x!.shape);
+  const [mean, wrapMean] = output(backend, [C]);
+  const [variance, wrapVariance] = output(backend, [C]);
+  addon.batchNormTrainForward(values(backend, x!), C, scale ? values(backend, scale) : null,
+    offset ? values(backend, offset) : null, eps(attrs), y, mean, variance);
+  return [wrapY(), wrapMean(), wrapVariance()];
+};
+
+/** inputs {x, dy, mean, variance, scale?} → [dx, dscale, doffset]: the gradient through the batch statistics. */
+const trainGradKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
+  const { x, dy, mean, variance, scale } = inputs as Record<string, TensorInfo | undefined>;
+  const C = channels(x!, [mean, variance, scale])!;
+  const [dx, wrapDx] = output(backend, x!.shape);
+  const [dscale, wrapDscale] = output(backend, [C]);
+  const [doffset, wrapDoffset] = output(backend, [C]);
+  addon.batchNormTrainGrad(values(backend, x!), values(backend, dy!), C, values(backend, mean!),
+    values(backend, variance!), scale ? values(backend, scale) : null, eps(attrs), dx, dscale, doffset);
+  return [wrapDx(), wrapDscale(), wrapDoffset()];
+};
+
 export const batchNormKernels: Record<string, NativeKernel> = {
   FusedBatchNorm: forward,
   [GRAD_KERNEL]: gradKernel,
+  [TRAIN_KERNEL]: trainKernel,
+  [TRAIN_GRAD_KERNEL]: trainGradKernel,
 };
+
+/** The gradient of LabBatchNormTrain with respect to x, scale and offset. The mean and variance outputs feed only
+ *  the moving averages (no gradient flows back through them), so their incoming gradients are zeros and ignored. */
+export function registerTrainingGradient(): void {
+  tf.registerGradient({
+    kernelName: TRAIN_KERNEL, inputsToSave: ["x", "scale"], outputsToSave: [false, true, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, scale, mean, variance] = saved;
+      const dy = (dys as tf.Tensor[])[0];
+      const [dx, dscale, doffset] = tf.engine().runKernel(TRAIN_GRAD_KERNEL,
+        scale ? { x, dy, mean, variance, scale } : { x, dy, mean, variance }, attrs) as tf.Tensor[];
+      return { x: () => dx, scale: () => dscale, offset: () => doffset };
+    },
+  });
+}
 
 /** tfjs-core's FusedBatchNorm gradient for [C]-shaped statistics, with broadcasting where it Tiles [C] to the
  *  full shape (the Tile cost 242 ms per bench-cnn step on wasm). Used on backends without the fused kernel. */

@@ -51,12 +51,20 @@ export function defer(info: TensorInfo, compute: () => void): TensorInfo {
   return info;
 }
 
+/** The tensor being disposed: MathBackendCPU.disposeData reads its entry (refCount) through get(), which must not
+ *  compute it — that read made every "skipped" image gradient run anyway. */
+let disposing: object | undefined;
+export function disposeUncomputed<T>(dataId: object, dispose: () => T): T {
+  disposing = dataId;
+  try { return dispose(); } finally { disposing = undefined; }
+}
+
 type Storage = MathBackendCPU["data"];
 export function lazyStorage(backend: MathBackendCPU): Storage {
   const storage = new tf.DataStorage(backend, tf.engine()) as Storage;
   const get = storage.get.bind(storage), del = storage.delete.bind(storage);
   storage.get = (dataId: object) => {
-    const compute = pending.get(dataId);
+    const compute = dataId === disposing ? undefined : pending.get(dataId);
     if (compute) { pending.delete(dataId); compute(); }
     return get(dataId);
   };

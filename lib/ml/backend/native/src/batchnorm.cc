@@ -1,8 +1,11 @@
-// Batch normalisation over the last (channel) axis of an NHWC tensor: forward (tfjs FusedBatchNorm, given the
-// mean and variance) and a fused gradient that produces dx, dmean, dvariance, dscale and doffset in two passes.
-// tfjs-core's own gradient builds them from ~15 broadcasting ops including Tile (242 ms/step on wasm).
+// Batch normalisation over the last (channel) axis of an NHWC tensor.
+//   - inference form (tfjs FusedBatchNorm, given the mean and variance) and its gradient, which produces dx, dmean,
+//     dvariance, dscale and doffset in two passes (tfjs-core builds them from ~15 broadcasting ops including Tile);
+//   - training form: batch statistics, normalisation and the full gradient through the statistics, two passes
+//     each way. tfjs-layers computes the same through tf.moments and ~25 small ops, half of a bench-cnn step.
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -107,11 +110,124 @@ napi_value grad(napi_env env, napi_callback_info info) {
   });
 }
 
+// Per-channel sums over the rows of a [rows, C] array, one accumulator set per thread (C is small, rows large).
+// f(row pointer offset, c) gives the two values to add; the result is {sum a, sum b} in double.
+template <typename F>
+void channelSums(int64_t rows, int64_t C, std::vector<double>& s1, std::vector<double>& s2, F f) {
+  const int threads = rows * C > 32768 ? omp_get_max_threads() : 1;
+  std::vector<double> acc(static_cast<size_t>(threads) * 2 * C, 0.0);
+#pragma omp parallel num_threads(threads)
+  {
+    double* a = acc.data() + static_cast<size_t>(omp_get_thread_num()) * 2 * C;
+    double* b = a + C;
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const int64_t o = r * C;
+      for (int64_t c = 0; c < C; c++) {
+        float u, v;
+        f(o + c, c, u, v);
+        a[c] += u;
+        b[c] += v;
+      }
+    }
+  }
+  s1.assign(C, 0.0);
+  s2.assign(C, 0.0);
+  for (int t = 0; t < threads; t++)
+    for (int64_t c = 0; c < C; c++) {
+      s1[c] += acc[static_cast<size_t>(t) * 2 * C + c];
+      s2[c] += acc[static_cast<size_t>(t) * 2 * C + C + c];
+    }
+}
+
+// batchNormTrainForward(x, C, scale|null, offset|null, eps, y, mean, variance)
+//   mean and (biased) variance over all but the channel axis; y = (x - mean) / sqrt(variance + eps) * scale + offset
+napi_value trainForward(napi_env env, napi_callback_info info) {
+  return guarded(env, info, [](Args& a) {
+    size_t n;
+    const float* x = a.f32(0, &n);
+    const int64_t C = a.i64(1);
+    PerChannel scale(a, 2, C, 1.f), offset(a, 3, C, 0.f);
+    const double eps = a.num(4);
+    float *y = a.f32(5), *mean = a.f32(6), *var = a.f32(7);
+    const int64_t rows = static_cast<int64_t>(n) / C;
+    if (rows == 0) throw std::runtime_error("batchnorm: empty batch");
+    // Shifted sums (by the first row) keep E[x^2] - E[x]^2 accurate when |mean| >> std.
+    std::vector<float> shift(x, x + C);
+    std::vector<double> s1, s2;
+    channelSums(rows, C, s1, s2, [&](int64_t i, int64_t c, float& u, float& v) {
+      u = x[i] - shift[c];
+      v = u * u;
+    });
+    std::vector<float> mul(C), add(C);
+    for (int64_t c = 0; c < C; c++) {
+      const double d = s1[c] / rows, m = shift[c] + d, v = std::max(0.0, s2[c] / rows - d * d);
+      mean[c] = static_cast<float>(m);
+      var[c] = static_cast<float>(v);
+      const double k = scale[c] / std::sqrt(v + eps);
+      mul[c] = static_cast<float>(k);
+      add[c] = static_cast<float>(offset[c] - m * k);
+    }
+#pragma omp parallel for if (rows * C > 32768) schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* px = x + r * C;
+      float* py = y + r * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) py[c] = px[c] * mul[c] + add[c];
+    }
+    return undefined(a.env);
+  });
+}
+
+// batchNormTrainGrad(x, dy, C, mean, variance, scale|null, eps, dx, dscale, doffset)
+//   with r = 1/sqrt(var + eps), xhat = (x - mean) r and N rows:
+//   doffset = sum dy; dscale = sum dy xhat; dx = scale r (dy - doffset/N - xhat dscale/N)
+napi_value trainGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, info, [](Args& a) {
+    size_t n;
+    const float* x = a.f32(0, &n);
+    const float* dy = a.f32(1);
+    const int64_t C = a.i64(2);
+    PerChannel mean(a, 3, C, 0.f), var(a, 4, C, 1.f), scale(a, 5, C, 1.f);
+    const double eps = a.num(6);
+    float *dx = a.f32(7), *dscale = a.f32(8), *doffset = a.f32(9);
+    const int64_t rows = static_cast<int64_t>(n) / C;
+    std::vector<float> m(C);
+    for (int64_t c = 0; c < C; c++) m[c] = mean[c];
+    std::vector<double> sdy, sdyx;
+    channelSums(rows, C, sdy, sdyx, [&](int64_t i, int64_t c, float& u, float& v) {
+      u = dy[i];
+      v = dy[i] * (x[i] - m[c]);
+    });
+    // dx = dy * k + (x - mean) * q + b, per channel
+    std::vector<float> k(C), q(C), b(C);
+    for (int64_t c = 0; c < C; c++) {
+      const double r = 1.0 / std::sqrt(static_cast<double>(var[c]) + eps);
+      doffset[c] = static_cast<float>(sdy[c]);
+      dscale[c] = static_cast<float>(sdyx[c] * r);
+      k[c] = static_cast<float>(scale[c] * r);
+      q[c] = static_cast<float>(-scale[c] * r * r * r * sdyx[c] / rows);
+      b[c] = static_cast<float>(-scale[c] * r * sdy[c] / rows);
+    }
+#pragma omp parallel for if (rows * C > 32768) schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* px = x + r * C;
+      const float* pdy = dy + r * C;
+      float* pdx = dx + r * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) pdx[c] = pdy[c] * k[c] + (px[c] - m[c]) * q[c] + b[c];
+    }
+    return undefined(a.env);
+  });
+}
+
 }  // namespace
 
 void registerBatchnorm(napi_env env, napi_value exports) {
   defineFunction(env, exports, "batchNormForward", forward);
   defineFunction(env, exports, "batchNormGrad", grad);
+  defineFunction(env, exports, "batchNormTrainForward", trainForward);
+  defineFunction(env, exports, "batchNormTrainGrad", trainGrad);
 }
 
 }  // namespace lab
