@@ -3,6 +3,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { z } from "zod";
 import type { ImageSplit } from "../ml/data/types";
+import type { LrSchedule } from "../ml/schedules";
 import type { QuantizationParams } from "../onnx/quantize";
 
 export interface TechniqueProgress {
@@ -24,7 +25,7 @@ export interface TechniqueContext {
   numClasses: number;
   seed: number;
   /** The run's training settings (a technique's own fine-tuning params take precedence where it has them). */
-  training: { epochs: number; batchSize: number; learningRate: number; optimizer: "adam" | "sgd" };
+  training: { epochs: number; batchSize: number; learningRate: number; optimizer: "adam" | "sgd"; schedule?: LrSchedule };
   /** The run's baseline (stage 0) model — the default teacher for distillation. */
   baseline: tf.LayersModel;
   architecture: string;

@@ -109,7 +109,7 @@ function makeOptimizer(opts: TrainOptions): tf.Optimizer {
 }
 
 /** tfjs optimizers keep their rate in different places: SGD/momentum in a scalar via setLearningRate, Adam in a field. */
-function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
   if (typeof o.setLearningRate === "function") o.setLearningRate(lr);
   else o.learningRate = lr;

@@ -15,7 +15,7 @@ export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel
     train, val,
     numClasses: ctx.data.classes.length,
     seed: ctx.seed,
-    training: { epochs: ctx.training.epochs, batchSize: ctx.training.batchSize, learningRate: ctx.training.learningRate, optimizer: ctx.training.optimizer === "sgd" ? "sgd" : "adam" },
+    training: { epochs: ctx.training.epochs, batchSize: ctx.training.batchSize, learningRate: ctx.training.learningRate, optimizer: ctx.training.optimizer === "sgd" ? "sgd" : "adam", schedule: ctx.training.schedule },
     baseline,
     architecture: ctx.architecture,
     inputShape: ctx.data.train.shape,

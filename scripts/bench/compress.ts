@@ -4,12 +4,15 @@
 // counts. The last line printed is one JSON object:
 //   {"bench":"compress","stages":[{"technique":…,"testAccuracy":…,"bytes":…,"macs":…,"latencyP50Ms":…},…]}
 // (baseline first). Bar (issue 4): final ≥ 4× smaller than the fp32 baseline file, ≥ 1.5× faster, ≤ 1.5 pp less accurate.
-// Options: --quick (2k training images, 1 epoch per stage, 1k test images), --epochs N (per training stage),
-//   --limit N (training images), --test N, --backend NAME, --prune unstructured|structured, --sparsity F,
-//   --qat, --calibration minmax|percentile|entropy, --alpha F, --temperature F, --seed N.
+// Options: --quick (2k training images, 1 epoch per stage, 1k test images), --epochs N (per training stage; or
+//   --baseline-epochs, --distill-epochs, --prune-epochs), --schedule cosine|constant|one-cycle (over each stage),
+//   --limit N (training images), --test N, --backend NAME, --prune unstructured|structured, --sparsity F (default
+//   0.3, the preset's), --qat, --calibration minmax|percentile|entropy, --alpha F (default 0.5), --temperature F (4), --width F
+//   (student), --seed N.
 import * as tf from "@tensorflow/tfjs";
 import { techniqueByName } from "../../lib/compress/index";
 import { CompressionStage } from "../../lib/compress/schemas";
+import { LrSchedule } from "../../lib/schemas/pipeline";
 import type { StageResult, TechniqueContext } from "../../lib/compress/types";
 import { setupBackend } from "../../lib/ml/backend/index";
 import { loadFashionMnist } from "../../lib/ml/data/fashion-mnist";
@@ -33,7 +36,9 @@ const limit = Number(option("limit") ?? (quick ? 2_000 : 60_000));
 const testLimit = Number(option("test") ?? (quick ? 1_000 : 10_000));
 const seed = Number(option("seed") ?? 1);
 const pruneMethod = (option("prune") ?? "unstructured") as "unstructured" | "structured";
-const sparsity = Number(option("sparsity") ?? 0.5);
+const sparsity = Number(option("sparsity") ?? 0.3);
+const epochsOf = (stage: string) => Number(option(`${stage}-epochs`) ?? epochs);
+const schedule = LrSchedule.parse({ kind: option("schedule") ?? "cosine" });
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 interface Row {
@@ -63,8 +68,9 @@ async function main() {
   const test = splitAsFloat(testSplit);
   const [h, w, c] = data.train.shape;
   const numClasses = data.classes.length;
-  const training = { epochs, batchSize: 64, learningRate: 1e-3, optimizer: "adam" as const };
-  log(`data: ${trainSplit.count} train, ${val.count} val, ${testSplit.count} test; ${epochs} epoch(s) per training stage`);
+  const training = { epochs, batchSize: 64, learningRate: 1e-3, optimizer: "adam" as const, schedule };
+  log(`data: ${trainSplit.count} train, ${val.count} val, ${testSplit.count} test; epochs: baseline ${epochsOf("baseline")}, ` +
+    `distill ${epochsOf("distill")}, prune ${epochsOf("prune")}; ${schedule.kind} learning rate`);
 
   const measure = async (technique: string, result: StageResult, seconds: number): Promise<Row> => {
     const bytes = exportOnnx(result.model, { precision: result.precision, quantization: result.quantization });
@@ -84,7 +90,7 @@ async function main() {
   let t0 = performance.now();
   const baseline = buildModel("resnet", { inputShape: data.train.shape, numClasses, seed, depth: 3 });
   await train(baseline, trainSplit, val, {
-    ...training, seed, numClasses,
+    ...training, epochs: epochsOf("baseline"), seed, numClasses,
     onEpochEnd: (e) => log(`baseline epoch ${e.epoch}: loss ${e.loss.toFixed(4)} val ${e.valAccuracy.toFixed(4)} (${Math.round(e.imagesPerSec)} img/s)`),
   });
   const rows: Row[] = [await measure("baseline", { model: baseline, precision: "fp32" }, (performance.now() - t0) / 1000)];
@@ -97,10 +103,10 @@ async function main() {
     log: (line) => log(`  ${line}`),
   };
   const pipeline = [
-    { technique: "distill", params: { student: "mobilenet-v2", width: 0.5, temperature: Number(option("temperature") ?? 4), alpha: Number(option("alpha") ?? 0.7) } },
+    { technique: "distill", params: { student: "mobilenet-v2", width: Number(option("width") ?? 0.5), temperature: Number(option("temperature") ?? 4), alpha: Number(option("alpha") ?? 0.5), epochs: epochsOf("distill") } },
     pruneMethod === "structured"
-      ? { technique: "prune", params: { method: "structured", channelFraction: sparsity } }
-      : { technique: "prune", params: { method: "unstructured", schedule: { finalSparsity: sparsity, frequency: quick ? 10 : 100 } } },
+      ? { technique: "prune", params: { method: "structured", channelFraction: sparsity, epochs: epochsOf("prune"), learningRate: 5e-4 } }
+      : { technique: "prune", params: { method: "unstructured", schedule: { finalSparsity: sparsity, frequency: quick ? 10 : 100 }, epochs: epochsOf("prune"), learningRate: 5e-4 } },
     { technique: "quantize", params: { mode: process.argv.includes("--qat") ? "qat" : "ptq", calibration: option("calibration") ?? "minmax" } },
   ].map((s) => CompressionStage.parse(s));
 
@@ -124,7 +130,8 @@ async function main() {
   log(`final vs baseline: ${verdict.sizeRatio}× smaller, ${verdict.speedup}× faster, ${verdict.accuracyDropPp} pp accuracy drop → ${pass ? "meets" : "misses"} the bar`);
   log(`tensors alive: ${tf.memory().numTensors}`);
   console.log(JSON.stringify({
-    bench: "compress", backend: backend.name, quick, trainImages: trainSplit.count, testImages: testSplit.count, epochs,
+    bench: "compress", backend: backend.name, quick, trainImages: trainSplit.count, testImages: testSplit.count,
+    epochs: { baseline: epochsOf("baseline"), distill: epochsOf("distill"), prune: epochsOf("prune") }, schedule: schedule.kind,
     stages: rows.map(({ technique, testAccuracy, bytes, gzipBytes, params, macs, sparsity: s, precision, latencyP50Ms, latencyP95Ms, seconds }) =>
       ({ technique, testAccuracy, bytes, gzipBytes, params, macs, sparsity: s, precision, latencyP50Ms, latencyP95Ms, seconds })),
     ...verdict, pass,

@@ -2,13 +2,15 @@
 // JSON object: {"bench":"train","backend":…,"epochs":[{"imagesPerSec":…,"testAccuracy":…}],"imagesPerSec":<median>,
 // "testAccuracy":<last>,"peakRssMb":…}.
 // Options: --epochs N (default 1), --limit N (training images), --backend NAME (default LAB_BACKEND or auto),
-//          --profile N (print a per-kernel time breakdown of N training steps to stderr), --seed N.
+//          --profile N (print a per-kernel time breakdown of N training steps to stderr), --seed N,
+//          --model ARCH (another zoo model, e.g. mobilenet-v2 or resnet, to profile it; the bar is for bench-cnn).
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/ml/backend/index";
 import { deferral } from "../../lib/ml/backend/kernels/util";
 import { adam } from "../../lib/ml/backend/optimizers";
 import { loadFashionMnist } from "../../lib/ml/data/fashion-mnist";
 import type { ImageSplit } from "../../lib/ml/data/types";
+import { Architecture } from "../../lib/ml/models/architecture";
 import { buildModel } from "../../lib/ml/models/zoo";
 
 const BATCH = 64;
@@ -74,7 +76,7 @@ async function main() {
   const numClasses = data.classes.length;
   const train = data.train;
   const n = Math.min(limit ?? train.count, train.count);
-  const model = buildModel("bench-cnn", { inputShape: train.shape, numClasses, seed });
+  const model = buildModel(Architecture.parse(option("model") ?? "bench-cnn"), { inputShape: train.shape, numClasses, seed });
   const optimizer = adam(1e-3); // tf.train.adam, fused into one native kernel per variable on onednn
   // The fastest step: optimizer.minimize over model.apply(training) — no per-batch await, unlike trainOnBatch.
   const step = (x: tf.Tensor, y: tf.Tensor, wantLoss: boolean) => optimizer.minimize(() => {

@@ -10,7 +10,8 @@ export interface NativeAddon {
   conv2dBackwardWeights(shape: Int32Array, x: F32, dy: F32, dfilter: F32): void;
   // eltwise.cc — op codes in kernels/eltwise.ts
   unary(op: number, x: F32, y: F32, p: number, q: number): void;
-  binary(op: number, shape: Int32Array, a: F32, aStrides: Int32Array, b: F32, bStrides: Int32Array, out: F32): void;
+  binary(op: number, shape: Int32Array, a: F32, aStrides: Int32Array, b: F32, bStrides: Int32Array, out: F32,
+    p?: number, q?: number): void;
   reduce(x: F32, outer: number, reduced: number, inner: number, out: F32, scale: number): void;
   adamUpdate(value: F32, grad: F32, m: F32, v: F32, newValue: F32, newM: F32, newV: F32, lr: number, beta1: number,
     beta2: number, epsilon: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;

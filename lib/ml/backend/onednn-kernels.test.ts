@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupBackend } from "./index";
 import { loadNative } from "./native";
+import { TRAIN_KERNEL } from "./kernels/batchnorm";
 import { kernelStats } from "./onednn";
 import {
   convCases, depthwiseCases, depthwiseGradReference, expectClose, randomArray, runOn,
@@ -101,6 +102,13 @@ describeNative("onednn kernels match cpu", () => {
       it(`${op} gradient (one native pass)`, () => both(() =>
         tf.grad((t: tf.Tensor) => tf[op](t).mul(tf.tensor(w, shape)).sum())(tf.tensor(x, shape))));
     }
+    // [0, 6] is tfjs-layers' ReLU(maxValue 6), MobileNetV2's activation; the bounds themselves pass the gradient
+    for (const [lo, hi] of [[0, 6], [-0.5, 0.25]]) {
+      const shape = [4, 9, 9, 8];
+      const x = randomArray(shape).map((v, i) => (i % 17 === 0 ? lo : i % 19 === 0 ? hi : v * 8)), w = randomArray(shape);
+      it(`clipByValue [${lo}, ${hi}] gradient (one native pass)`, () => both(() =>
+        tf.grad((t: tf.Tensor) => tf.clipByValue(t, lo, hi).mul(tf.tensor(w, shape)).sum())(tf.tensor(x, shape))));
+    }
     const reductions: [number[], number[], boolean][] = [
       [[64, 14, 14, 32], [0, 1, 2], false], [[4, 6, 6, 8], [1, 2], false], [[4, 6, 6, 8], [1, 2], true],
       [[5, 7], [1], false], [[5, 7], [0], true], [[3, 4, 5], [0, 1, 2], false], [[3, 4, 5], [2, 0, 1], true],
@@ -137,6 +145,22 @@ describeNative("onednn kernels match cpu", () => {
         const f = (...t: tf.Tensor[]) => tf.batchNorm(t[0], t[1], t[2], withOffset ? t[t.length - 1] : undefined,
           withScale ? t[3] : undefined, 1e-3).mul(tf.tensor(dy, shape)).sum();
         return tf.grads(f)(ins);
+      }));
+      it(`training-mode batch norm in one kernel (LabBatchNormTrain) vs tf.moments ${label}`, () => both(() => {
+        // outputs [y, mean, variance] and the gradients for x, scale and offset, with a batch far from zero mean
+        const xs = tf.tensor(x.map((e, i) => e * 3 + 5 + (i % C)), shape);
+        const params = [tf.tensor(sc), tf.tensor(off)];
+        const axes = shape.slice(0, -1).map((_, i) => i);
+        const f = (xt: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor[] => {
+          if (tf.getBackend() === "onednn") {
+            return tf.engine().runKernel(TRAIN_KERNEL, { x: xt, scale, offset }, { varianceEpsilon: 1e-3 }) as tf.Tensor[];
+          }
+          const { mean, variance } = tf.moments(xt, axes);
+          return [tf.batchNorm(xt, mean, variance, offset, scale, 1e-3), mean, variance];
+        };
+        const loss = (xt: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor) =>
+          f(xt, scale, offset)[0].mul(tf.tensor(dy, shape)).sum();
+        return [...f(xs, params[0], params[1]), ...tf.grads(loss)([xs, ...params])];
       }));
       it(`training-mode batch norm through tf.moments ${label}`, () => both(() => {
         const axes = shape.slice(0, -1).map((_, i) => i);

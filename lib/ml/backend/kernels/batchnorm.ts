@@ -1,7 +1,7 @@
 // Batch normalisation on the native backend (native/src/batchnorm.cc):
 //   - FusedBatchNorm (inference form) and a fused gradient for it;
 //   - LabBatchNormTrain: batch statistics + normalisation in one kernel, with a one-kernel gradient through the
-//     statistics. ../batchnorm-layer.ts routes tfjs-layers' BatchNormalization through it in training;
+//     statistics. ../layer-fast-paths.ts routes tfjs-layers' BatchNormalization through it in training;
 //   - faster gradients for the ops tf.moments differentiates through (Mean), for models that still use it.
 import * as tf from "@tensorflow/tfjs";
 import type { NativeAddon } from "../native-types";

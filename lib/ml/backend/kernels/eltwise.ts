@@ -8,7 +8,7 @@ const UNARY = { Square: 0, Sqrt: 1, Rsqrt: 2, Neg: 3, Relu: 4, Relu6: 5, Exp: 6,
   ClipByValue: 10, LeakyRelu: 11, Abs: 12, Sigmoid: 13 } as const;
 const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
 const COPY = 5;
-const ACTIVATION_GRAD = { LabReluGrad: 6, LabRelu6Grad: 7, LabSquareGrad: 8 } as const;
+const ACTIVATION_GRAD = { LabReluGrad: 6, LabRelu6Grad: 7, LabSquareGrad: 8, LabClipGrad: 9 } as const;
 
 function unary(name: keyof typeof UNARY): NativeKernel {
   return ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
@@ -54,14 +54,15 @@ export function collapse(shape: number[], sa: number[], sb: number[]): [Int32Arr
 
 function binary(name: keyof typeof BINARY | keyof typeof ACTIVATION_GRAD): NativeKernel {
   const code = name in BINARY ? BINARY[name as keyof typeof BINARY] : ACTIVATION_GRAD[name as keyof typeof ACTIVATION_GRAD];
-  return ({ inputs, backend }: KernelArgs, addon: NativeAddon) => {
+  return ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
     const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const [out, wrap] = output(backend, shape);
     if (out.length === 0) return wrap();
     const [d, sa, sb] = collapse(shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
-    addon.binary(code, d, values(backend, a), sa, values(backend, b), sb, out);
+    addon.binary(code, d, values(backend, a), sa, values(backend, b), sb, out,
+      attrs?.clipValueMin as number | undefined, attrs?.clipValueMax as number | undefined);
     return wrap();
   };
 }
@@ -106,12 +107,13 @@ export const eltwiseKernels: Record<string, NativeKernel> = {
   Mean: reduce(true),
 };
 
-/** Relu, Relu6 and Square gradients as one native pass on onednn (tfjs-core: Multiply(dy, Step(Cast(x))) and
- *  Multiply(dy, Multiply(x, 2)), two or three full-size passes; Square is on the path of every training-mode batch
- *  norm through tf.moments); other backends keep tfjs-core's gradients. */
+/** Relu, Relu6, Square and ClipByValue gradients as one native pass on onednn (tfjs-core: Multiply(dy, Step(Cast(x))),
+ *  Multiply(dy, Multiply(x, 2)), two or three full-size passes; ClipByValue — tfjs-layers' ReLU(maxValue 6), the
+ *  activation of MobileNetV2 — takes GreaterEqual, LessEqual, LogicalAnd and Select on bool tensors, which only have
+ *  cpu kernels: two thirds of a MobileNetV2 step); other backends keep tfjs-core's gradients. */
 export function registerActivationGradients(): void {
   for (const [kernelName, fused] of [["Relu", "LabReluGrad"], ["Relu6", "LabRelu6Grad"],
-    ["Square", "LabSquareGrad"]] as const) {
+    ["Square", "LabSquareGrad"], ["ClipByValue", "LabClipGrad"]] as const) {
     const original = tf.getGradient(kernelName);
     if (!original || (original as { lab?: boolean }).lab) continue;
     tf.registerGradient({
@@ -122,7 +124,7 @@ export function registerActivationGradients(): void {
         if (tf.getBackend() !== BACKEND || x.dtype !== "float32" || g.dtype !== "float32") {
           return original.gradFunc(dy, saved, attrs);
         }
-        return { x: () => tf.engine().runKernel(fused, { a: g, b: x }) as tf.Tensor };
+        return { x: () => tf.engine().runKernel(fused, { a: g, b: x }, attrs) as tf.Tensor };
       },
     } as tf.GradConfig);
   }

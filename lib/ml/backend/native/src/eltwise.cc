@@ -56,7 +56,7 @@ napi_value unary(napi_env env, napi_callback_info info) {
   });
 }
 
-enum Binary { kAdd, kSub, kMul, kDiv, kSqDiff, kCopyA, kReluGrad, kRelu6Grad, kSquareGrad };
+enum Binary { kAdd, kSub, kMul, kDiv, kSqDiff, kCopyA, kReluGrad, kRelu6Grad, kSquareGrad, kClipGrad };
 
 // out[o, i] = f(a[o*as0 + i*as1], b[o*bs0 + i*bs1]) over a collapsed [outer, inner] problem; with more dims the
 // TS side passes up to 4 collapsed dims (see kernels/eltwise.ts).
@@ -96,7 +96,7 @@ void broadcast(const float* a, const float* b, float* out, const std::vector<int
   }
 }
 
-// binary(op, shape, a, aStrides, b, bStrides, out)
+// binary(op, shape, a, aStrides, b, bStrides, out[, p, q])  (p, q: the bounds of kClipGrad)
 napi_value binary(napi_env env, napi_callback_info info) {
   return guarded(env, info, [](Args& args) {
     const int op = static_cast<int>(args.num(0));
@@ -119,6 +119,11 @@ napi_value binary(napi_env env, napi_callback_info info) {
       case kRelu6Grad:
         broadcast(a, b, out, shape, sa, sb, [](float g, float x) { return x > 0.f && x <= 6.f ? g : 0.f; });
         break;
+      case kClipGrad: {  // tfjs-core: dy where min <= x <= max, else 0
+        const float lo = static_cast<float>(args.num(7)), hi = static_cast<float>(args.num(8));
+        broadcast(a, b, out, shape, sa, sb, [lo, hi](float g, float x) { return x >= lo && x <= hi ? g : 0.f; });
+        break;
+      }
       default: throw std::runtime_error("binary: unknown op");
     }
     return undefined(args.env);
