@@ -9,7 +9,10 @@ export const DistillParams = z
       .describe('Student architecture, trained from scratch; "input" fine-tunes the incoming model as the student'),
     width: z.number().min(0.25).max(2).default(0.5).describe("Student width multiplier (MobileNetV2-style students)"),
     depth: z.number().int().min(1).max(9).default(3).describe("Student basic blocks per stage (ResNet-style students)"),
-    teacher: z.enum(["baseline", "input"]).default("baseline").describe("Teacher: the run's baseline model or this stage's input model"),
+    teacher: z.enum(["baseline", "input", "run"]).default("baseline")
+      .describe("Teacher: the run's baseline model, this stage's input model, or another run's final model (teacherRunId)"),
+    teacherRunId: z.string().trim().min(1).max(64).optional()
+      .describe("With teacher \"run\": the id of a succeeded run on the same dataset whose final model teaches"),
     temperature: z.number().min(1).max(20).default(4).describe("Softmax temperature T for the soft targets (Hinton et al.)"),
     alpha: z.number().min(0).max(1).default(0.7).describe("Weight of the soft loss KL(teacher_T ‖ student_T)·T²; 1−α goes to the hard-label cross-entropy"),
     ...fineTuneFields,

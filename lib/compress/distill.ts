@@ -40,11 +40,20 @@ async function makeStudent(model: tf.LayersModel, params: DistillParams, ctx: Te
   });
 }
 
+/** The teacher model and whether this stage loaded it (and so disposes it). */
+async function teacherOf(model: tf.LayersModel, params: DistillParams, ctx: TechniqueContext): Promise<[tf.LayersModel, boolean]> {
+  if (params.teacher === "input") return [model, false];
+  if (params.teacher === "baseline") return [ctx.baseline, false];
+  if (!params.teacherRunId || !ctx.loadRunModel) throw new Error('distill: teacher "run" needs teacherRunId and a model loader');
+  return [await ctx.loadRunModel(params.teacherRunId), true];
+}
+
 async function apply(model: tf.LayersModel, params: DistillParams, ctx: TechniqueContext): Promise<StageResult> {
   throwIfCancelled(ctx);
-  const teacher = params.teacher === "input" ? model : ctx.baseline;
+  const [teacher, ownsTeacher] = await teacherOf(model, params, ctx);
   const student = await makeStudent(model, params, ctx);
-  ctx.log(`distill: ${teacher.name} → ${params.student === "input" ? "input model" : `${params.student} (width ${params.width})`}, T=${params.temperature}, α=${params.alpha}`);
+  const teacherName = params.teacher === "run" ? `run ${params.teacherRunId} (${teacher.name})` : teacher.name;
+  ctx.log(`distill: ${teacherName} → ${params.student === "input" ? "input model" : `${params.student} (width ${params.width})`}, T=${params.temperature}, α=${params.alpha}`);
   try {
     const { valAccuracy } = await fineTune(ctx, {
       epochs: params.epochs ?? ctx.training.epochs,
@@ -60,10 +69,15 @@ async function apply(model: tf.LayersModel, params: DistillParams, ctx: Techniqu
       },
       predict: (x) => student.predict(x) as tf.Tensor2D,
     });
-    return { model: student, precision: "fp32", details: { teacher: teacher.name, student: student.name, temperature: params.temperature, alpha: params.alpha, valAccuracy } };
+    return {
+      model: student, precision: "fp32",
+      details: { teacher: teacherName, ...(params.teacherRunId ? { teacherRunId: params.teacherRunId } : {}), student: student.name, temperature: params.temperature, alpha: params.alpha, valAccuracy },
+    };
   } catch (e) {
     student.dispose();
     throw e;
+  } finally {
+    if (ownsTeacher) teacher.dispose();
   }
 }
 

@@ -60,6 +60,10 @@ export function pipelineIssues(stages: { technique: string; params: unknown; fro
         message: `${stage.technique} cannot follow INT8 quantization (stage ${source}): quantize must be the last step of a branch; read from an earlier stage with "from" instead`,
       });
     }
+    const params = (stage.params ?? {}) as { teacher?: string; teacherRunId?: string };
+    if (stage.technique === "distill" && params.teacher === "run" && !params.teacherRunId) {
+      issues.push({ path: [i, "params", "teacherRunId"], message: 'teacher "run" needs teacherRunId: the id of the run whose model teaches' });
+    }
     if (stage.technique === "nas" && source !== 0) {
       issues.push({ path: [i, stage.from === undefined ? "technique" : "from"], message: `nas searches a new architecture and must read from the baseline (stage 0), not stage ${source}; set "from": 0` });
     }

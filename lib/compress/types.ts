@@ -28,6 +28,8 @@ export interface TechniqueContext {
   training: { epochs: number; batchSize: number; learningRate: number; optimizer: "adam" | "sgd"; schedule?: LrSchedule };
   /** The run's baseline (stage 0) model — the default teacher for distillation. */
   baseline: tf.LayersModel;
+  /** Another run's final model (a distillation teacher); the caller owns and disposes it. */
+  loadRunModel?: (runId: string) => Promise<tf.LayersModel>;
   architecture: string;
   inputShape: [number, number, number];
   /** Checked every batch; techniques throw TrainingCancelled (lib/ml/train.ts) when aborted. */

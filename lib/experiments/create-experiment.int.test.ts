@@ -53,4 +53,23 @@ describe("POST /api/experiments", () => {
     expect(res.status).toBe(422);
     expect(await db().experiment.count()).toBe(before);
   });
+
+  it("answers 400 for a run teacher without its id, 422 for a teacher run that cannot teach, and writes nothing", async () => {
+    const before = await db().experiment.count();
+    const distill = (params: object) => post({ ...valid, pipeline: [{ technique: "baseline" }, { technique: "distill", params: { teacher: "run", ...params } }] });
+    const missing = await distill({});
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error.issues.map((i: { path: unknown[] }) => i.path.join("."))).toContain("pipeline.1.params.teacherRunId");
+    const unknown = await distill({ teacherRunId: "no-such-run" });
+    expect(unknown.status).toBe(422);
+    expect((await unknown.json()).error.message).toMatch(/teacher run no-such-run does not exist/);
+    // a run that has not finished has no final model yet
+    const queued = await post(valid);
+    const { runId } = await queued.json();
+    await pipelineQueue().remove(runId);
+    const unfinished = await distill({ teacherRunId: runId });
+    expect(unfinished.status).toBe(422);
+    expect((await unfinished.json()).error.message).toMatch(/has not succeeded \(it is queued\)/);
+    expect(await db().experiment.count()).toBe(before + 1);
+  });
 });

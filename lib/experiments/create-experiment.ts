@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { checkReferencedRuns } from "../pipeline/run-model";
 import { enqueueRun } from "../queue";
 import type { CreateExperiment } from "../schemas/experiment";
 
@@ -10,6 +11,7 @@ import type { CreateExperiment } from "../schemas/experiment";
 export async function createExperiment(db: Db, input: CreateExperiment) {
   const dataset = await db.dataset.findUnique({ where: { id: input.datasetId } });
   if (!dataset) throw new AppError("unprocessable", `Unknown dataset "${input.datasetId}"`, [{ path: ["datasetId"], message: "unknown dataset" }]);
+  await checkReferencedRuns(db, input.pipeline, dataset.id);
   const experiment = await db.experiment.create({
     data: {
       name: input.name,

@@ -5,6 +5,7 @@ import { techniqueByName, type StageResult } from "../compress";
 import type { PipelineStage } from "../schemas/pipeline";
 import type { StageContext } from "./context";
 import { recordMetrics } from "./record";
+import { loadRunModel } from "./run-model";
 import { trainValSplit } from "./train-val-split";
 
 export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel, baseline: tf.LayersModel, ctx: StageContext): Promise<StageResult> {
@@ -17,6 +18,7 @@ export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel
     seed: ctx.seed,
     training: { epochs: ctx.training.epochs, batchSize: ctx.training.batchSize, learningRate: ctx.training.learningRate, optimizer: ctx.training.optimizer === "sgd" ? "sgd" : "adam", schedule: ctx.training.schedule },
     baseline,
+    loadRunModel: (runId) => loadRunModel(ctx.db, runId, ctx.datasetId),
     architecture: ctx.architecture,
     inputShape: ctx.data.train.shape,
     signal: ctx.signal,

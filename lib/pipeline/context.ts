@@ -11,6 +11,8 @@ export interface StageContext {
   stages: number;
   architecture: string;
   data: LoadedDataset;
+  /** The experiment's dataset (a model read from another run must come from the same one). */
+  datasetId: string;
   training: TrainingConfig;
   requirements: Requirements;
   seed: number;

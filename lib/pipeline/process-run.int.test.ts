@@ -111,6 +111,23 @@ describe("a run, end to end through queue and worker", () => {
     expect(run.artifacts.filter((a) => a.kind === "onnx-int8").map((a) => a.stageIndex)).toEqual([2]);
   });
 
+  it("distills from another run's model (teacherRunId) on the same dataset", async () => {
+    const teacherInput = CreateExperiment.parse({ name: "teacher run", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 1, batchSize: 32 }, seed: 8 });
+    const { runId: teacherRunId } = await createExperiment(db(), teacherInput);
+    const teacher = await waitFor("the teacher run", () => db().run.findFirst({ where: { id: teacherRunId, status: { in: ["succeeded", "failed"] } } }));
+    expect(teacher.error, worker.output()).toBeNull();
+    const input = CreateExperiment.parse({
+      name: "student of another run", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 1, batchSize: 32 }, seed: 9,
+      pipeline: [{ technique: "baseline" }, { technique: "distill", params: { teacher: "run", teacherRunId, student: "small-cnn" } }],
+    });
+    const { runId } = await createExperiment(db(), input);
+    const run = await waitFor("the student run", () => db().run.findFirst({ where: { id: runId, status: { in: ["succeeded", "failed"] } }, include: { stages: { orderBy: { index: "asc" } } } }));
+    expect(run.error, worker.output()).toBeNull();
+    const distilled = run.stages[1];
+    expect((distilled.details as { teacherRunId?: string }).teacherRunId).toBe(teacherRunId);
+    expect(distilled.accuracy!).toBeGreaterThan(0.4); // 4 classes: chance is 0.25
+  }, 120_000);
+
   it("runs the four-way comparison: distill, QAT, NAS and structured pruning branch from the baseline, each with a verified export", async () => {
     const input = CreateExperiment.parse({
       name: "four-way test", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 1, batchSize: 32 }, seed: 6,
@@ -131,7 +148,19 @@ describe("a run, end to end through queue and worker", () => {
     expect(structured.paramCount!).toBeLessThan(baseline.paramCount!);
     expect(structured.macs!).toBeLessThan(baseline.macs!);
     expect(nas.paramCount!).toBeLessThanOrEqual(200_000);
-    expect((nas.details as { candidates?: unknown[] } | null)?.candidates?.length).toBeGreaterThanOrEqual(2);
+    // every NAS candidate is a child run with its measurements; the chosen one is marked and within the budget
+    const candidates = await db().run.findMany({ where: { parentRunId: runId }, include: { stages: true }, orderBy: { id: "asc" } });
+    expect(candidates.length).toBeGreaterThanOrEqual(2);
+    for (const c of candidates) {
+      expect(c.stages).toHaveLength(1);
+      expect(c.stages[0].technique).toBe("nas");
+      expect(c.stages[0].paramCount!).toBeGreaterThan(0);
+      expect(c.stages[0].macs!).toBeGreaterThan(0);
+    }
+    const chosen = candidates.filter((c) => (c.stages[0].details as { chosen?: boolean }).chosen);
+    expect(chosen).toHaveLength(1);
+    expect(chosen[0].stages[0].paramCount!).toBeLessThanOrEqual(200_000);
+    expect((chosen[0].stages[0].details as { valAccuracy: number }).valAccuracy).toBeGreaterThan(0);
     // Every stage has its export: FP32 for four of them, INT8 for the QAT branch.
     const exports = run.artifacts.filter((a) => a.kind.startsWith("onnx")).map((a) => `${a.stageIndex}:${a.kind}`).sort();
     expect(exports).toEqual(["0:onnx-fp32", "1:onnx-fp32", "2:onnx-int8", "3:onnx-fp32", "4:onnx-fp32"]);

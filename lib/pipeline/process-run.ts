@@ -16,6 +16,7 @@ import { dropCheckpoint, stageModelDir } from "./checkpoint";
 import type { StageContext } from "./context";
 import { applyTechnique } from "./apply-technique";
 import { measureStage } from "./measure-stage";
+import { recordNasCandidateRuns } from "./nas-candidate-runs";
 import { trainBaseline } from "./train-baseline";
 
 export interface JobContext {
@@ -74,7 +75,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
         await job.report(progress);
       };
       const ctx: StageContext = {
-        db, runId, stageIndex, stages: pipeline.length, architecture: run.experiment.baseArch, data, training,
+        db, runId, stageIndex, stages: pipeline.length, architecture: run.experiment.baseArch, data, datasetId: dataset.id, training,
         requirements: Requirements.parse(run.requirements), seed: run.seed, signal: job.signal, report,
       };
       const started = Date.now();
@@ -87,7 +88,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       await saveModel(output.model, savedDir);
       models.set(stageIndex, output.model);
       dropCheckpoint(runId, stageIndex);
-      const details = "details" in output || "candidates" in output ? JSON.parse(JSON.stringify({ ...(output.details ?? {}), ...(output.candidates ? { candidates: output.candidates } : {}) })) : undefined;
+      const details = "details" in output && output.details ? JSON.parse(JSON.stringify(output.details)) : undefined;
       await db.stage.update({
         where: { runId_index: { runId, index: stageIndex } },
         data: {
@@ -98,6 +99,9 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
           sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
         },
       });
+      if ("candidates" in output && output.candidates) {
+        await recordNasCandidateRuns(db, run, stageIndex, stage.params, output.candidates, backend.name);
+      }
     }
     await db.run.update({ where: { id: runId }, data: { status: "succeeded", finishedAt: new Date(), progress: { stageIndex: pipeline.length - 1, stages: pipeline.length, technique: "done", phase: "done", fraction: 1 } } });
     return "succeeded";

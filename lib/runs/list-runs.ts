@@ -10,14 +10,15 @@ type Filters = Pick<RunQuery, "q" | "status" | "technique" | "dataset" | "tag">;
 
 /** The WHERE clause for a view's filters (`r` = Run, `e` = Experiment). */
 export function runFilterSql(f: Filters): Prisma.Sql {
-  const clauses: Prisma.Sql[] = [];
+  // NAS candidates are child runs; they are listed on their parent's page, not among the runs
+  const clauses: Prisma.Sql[] = [Prisma.sql`r."parentRunId" IS NULL`];
   if (f.status) clauses.push(Prisma.sql`r."status" = ${f.status}`);
   if (f.dataset) clauses.push(Prisma.sql`e."datasetId" = ${f.dataset}`);
   if (f.q) clauses.push(Prisma.sql`LOWER(e."name") LIKE ${`%${escapeLike(f.q.toLowerCase())}%`} ESCAPE '\\'`);
   // Tags are a JSON array of strings; its text form contains `"tag"` whatever the database's spacing.
   if (f.tag) clauses.push(Prisma.sql`CAST(e."tags" AS TEXT) LIKE ${`%${escapeLike(JSON.stringify(f.tag))}%`} ESCAPE '\\'`);
   if (f.technique) clauses.push(Prisma.sql`EXISTS (SELECT 1 FROM "Stage" t WHERE t."runId" = r."id" AND t."technique" = ${f.technique})`);
-  return clauses.length ? Prisma.sql`WHERE ${Prisma.join(clauses, " AND ")}` : Prisma.empty;
+  return Prisma.sql`WHERE ${Prisma.join(clauses, " AND ")}`;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

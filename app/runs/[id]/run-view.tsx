@@ -11,6 +11,7 @@ import { RunProgress, type RunStatus } from "@/lib/schemas/run";
 import { bytes, count, duration, ms, pct, when } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { ConfusionMatrix } from "./confusion-matrix";
+import { NasCandidates } from "./nas-candidates";
 import { StageTable } from "./stage-table";
 import { TrainingCurves } from "./training-curves";
 
@@ -100,6 +101,7 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
       <p className="muted">
         {run.experiment.baseArch} on {run.experiment.dataset.name} · seed {run.seed} · backend {run.backend ?? "not started"} · {duration(run.startedAt, run.finishedAt)}
       </p>
+      {run.parentRunId ? <p className="muted" data-testid="parent-run">A NAS candidate of <a href={`/runs/${run.parentRunId}`}>this run</a>: measured during its search; the proxy accuracy is in the stage details.</p> : null}
       {actionError ? <div className="alert" role="alert">{actionError}</div> : null}
       {run.backendWarning ? <div className="alert warn">{run.backendWarning}</div> : null}
       {run.error ? <div className="alert" data-testid="run-error">{run.error}</div> : null}
@@ -159,6 +161,13 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
         <a className="button secondary small" href={`/api/runs/${run.id}/stages/export?format=json`} download>JSON</a>
       </div>
       <StageTable rows={rows} requirements={run.requirements} testId="stage-table" />
+
+      {run.children.length ? (
+        <>
+          <h2>NAS candidates</h2>
+          <NasCandidates runs={run.children} />
+        </>
+      ) : null}
 
       <h2>Training curves</h2>
       <div className="panel"><TrainingCurves metrics={run.metrics} stages={run.stages} /></div>

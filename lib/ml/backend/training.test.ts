@@ -62,7 +62,7 @@ describe.each(backends)("training on %s", (backend) => {
     const actual = await runOn(backend, gradients(x, y, n));
     const expected = await runOn("cpu", gradients(x, y, n));
     expectClose(actual, expected, 1e-4, 1e-3);
-    // on onednn, BatchNorm trained through the fused kernel (batchnorm-layer.ts), not tf.moments
+    // on onednn, BatchNorm trained through the fused kernel (layer-fast-paths.ts), not tf.moments
     if (backend === "onednn") expect(kernelStats.byKernel.get("LabBatchNormTrain")?.native).toBeGreaterThan(0);
   });
 
