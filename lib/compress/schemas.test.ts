@@ -40,4 +40,11 @@ describe("pipelineIssues", () => {
     expect(pipelineIssues([b, s("distill", 5)])[0].path).toEqual([1, "from"]);
     expect(pipelineIssues([b, s("sparsify")])[0].message).toMatch(/unknown technique/);
   });
+  it("checks a distillation's teacher: not the input model as both teacher and student, an id for a run teacher", () => {
+    const distill = (params: object) => [b, { technique: "distill", params }];
+    expect(pipelineIssues(distill({ teacher: "input", student: "input" }))[0].path).toEqual([1, "params", "teacher"]);
+    expect(pipelineIssues(distill({ teacher: "input", student: "mobilenet-v2" }))).toEqual([]);
+    expect(pipelineIssues(distill({ teacher: "run" }))[0].path).toEqual([1, "params", "teacherRunId"]);
+    expect(pipelineIssues(distill({ teacher: "run", teacherRunId: "r1" }))).toEqual([]);
+  });
 });

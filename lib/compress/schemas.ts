@@ -61,6 +61,9 @@ export function pipelineIssues(stages: { technique: string; params: unknown; fro
       });
     }
     const params = (stage.params ?? {}) as { teacher?: string; teacherRunId?: string };
+    if (stage.technique === "distill" && params.teacher === "input" && (params as { student?: string }).student === "input") {
+      issues.push({ path: [i, "params", "teacher"], message: 'the student and the teacher cannot both be the input model (set teacher to "baseline")' });
+    }
     if (stage.technique === "distill" && params.teacher === "run" && !params.teacherRunId) {
       issues.push({ path: [i, "params", "teacherRunId"], message: 'teacher "run" needs teacherRunId: the id of the run whose model teaches' });
     }

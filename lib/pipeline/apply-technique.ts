@@ -4,6 +4,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { techniqueByName, type StageResult } from "../compress";
 import type { PipelineStage } from "../schemas/pipeline";
 import type { StageContext } from "./context";
+import { PermanentError } from "./permanent-error";
 import { recordMetrics } from "./record";
 import { loadRunModel } from "./run-model";
 import { trainValSplit } from "./train-val-split";
@@ -11,6 +12,10 @@ import { trainValSplit } from "./train-val-split";
 export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel, baseline: tf.LayersModel, ctx: StageContext): Promise<StageResult> {
   const technique = techniqueByName(stage.technique);
   const params = technique.configSchema.parse(stage.params);
+  // What only the model can tell (a structure structured pruning cannot handle, a layer INT8 cannot export): fail
+  // the run now, without retries, rather than after the stage's training.
+  const problem = technique.check?.(input, params);
+  if (problem) throw new PermanentError(`Stage ${ctx.stageIndex} (${stage.technique}) cannot apply to its input model: ${problem}`);
   const { train, val } = trainValSplit(ctx.data, ctx.training, ctx.seed);
   return technique.apply(input, params, {
     train, val,

@@ -16,6 +16,7 @@ import { dropCheckpoint, stageModelDir } from "./checkpoint";
 import type { StageContext } from "./context";
 import { applyTechnique } from "./apply-technique";
 import { measureStage } from "./measure-stage";
+import { PermanentError } from "./permanent-error";
 import { recordNasCandidateRuns } from "./nas-candidate-runs";
 import { trainBaseline } from "./train-baseline";
 
@@ -26,8 +27,6 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-/** Errors that the same job cannot get past by trying again. */
-export class PermanentError extends Error {}
 const isPermanent = (e: unknown) => e instanceof PermanentError || e instanceof DatasetFormatError || e instanceof OnnxVerificationError;
 
 export function userMessageOf(e: unknown): string {
