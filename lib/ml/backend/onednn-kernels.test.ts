@@ -109,6 +109,10 @@ describeNative("onednn kernels match cpu", () => {
       it(`clipByValue [${lo}, ${hi}] gradient (one native pass)`, () => both(() =>
         tf.grad((t: tf.Tensor) => tf.clipByValue(t, lo, hi).mul(tf.tensor(w, shape)).sum())(tf.tensor(x, shape))));
     }
+    it("Cast int32/bool → float32 gives float storage the native kernels take (Sum of a cast count)", () => both(() => [
+      tf.sum(tf.cast(tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32"), "float32"), 0),
+      tf.sum(tf.cast(tf.tensor1d([1, 0, 1, 1], "bool"), "float32")),
+    ]));
     const reductions: [number[], number[], boolean][] = [
       [[64, 14, 14, 32], [0, 1, 2], false], [[4, 6, 6, 8], [1, 2], false], [[4, 6, 6, 8], [1, 2], true],
       [[5, 7], [1], false], [[5, 7], [0], true], [[3, 4, 5], [0, 1, 2], false], [[3, 4, 5], [2, 0, 1], true],

@@ -10,7 +10,7 @@ import { convKernels } from "./kernels/conv";
 import { matmulKernels } from "./kernels/matmul";
 import { optimizerKernels } from "./kernels/optimizer";
 import { poolKernels } from "./kernels/pool";
-import { eltwiseKernels, registerActivationGradients } from "./kernels/eltwise";
+import { eltwiseKernels, floatStorageCast, registerActivationGradients } from "./kernels/eltwise";
 import { BACKEND, disposeUncomputed, lazyStorage, type KernelArgs, type NativeKernel } from "./kernels/util";
 
 export const nativeKernels: Record<string, NativeKernel> = {
@@ -70,7 +70,8 @@ export function registerOnednnBackend(addon: NativeAddon): void {
   const cpuKernels = new Map(tf.getKernelsForBackend("cpu").map((k) => [k.kernelName, k]));
   for (const [name, k] of cpuKernels) {
     if (nativeKernels[name]) continue;
-    tf.registerKernel({ ...k, backendName: BACKEND });
+    const kernelFunc = name === "Cast" ? floatStorageCast(k.kernelFunc) : k.kernelFunc;
+    tf.registerKernel({ ...k, kernelFunc, backendName: BACKEND });
   }
   registerFastGradients();
   registerTrainingGradient();

@@ -98,6 +98,19 @@ function reduce(mean: boolean): NativeKernel {
   };
 }
 
+/** The cpu Cast, except int32/bool → float32 gets a real Float32Array: the cpu kernel shares the Int32Array under
+ *  the new dtype (no precision lost), and native kernels then refused that "float32" tensor (a Sum of a cast
+ *  accuracy count fell back to the cpu kernel). Not a native kernel: a storage fix in front of the cpu one. */
+export function floatStorageCast(cpuCast: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const { x } = inputs as { x: TensorInfo };
+    if (attrs.dtype !== "float32" || (x.dtype !== "int32" && x.dtype !== "bool")) return cpuCast(args);
+    const source = backend.data.get(x.dataId).values as Int32Array | Uint8Array;
+    return backend.makeTensorInfo(x.shape, "float32", Float32Array.from(source));
+  };
+}
+
 export const eltwiseKernels: Record<string, NativeKernel> = {
   ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, unary(n as keyof typeof UNARY)])),
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, binary(n as keyof typeof BINARY)])),

@@ -29,6 +29,25 @@ struct PerChannel {
   float operator[](int64_t c) const { return p ? p[c * stride] : fallback; }
 };
 
+// y = (x - mean) / sqrt(variance + eps) * scale + offset per channel, in one pass as y = x * mul + add.
+template <typename Mean, typename Var>
+void normalize(const float* x, float* y, int64_t rows, int64_t C, const Mean& mean, const Var& var,
+               const PerChannel& scale, const PerChannel& offset, double eps) {
+  std::vector<float> mul(C), add(C);
+  for (int64_t c = 0; c < C; c++) {
+    const double k = scale[c] / std::sqrt(static_cast<double>(var[c]) + eps);
+    mul[c] = static_cast<float>(k);
+    add[c] = static_cast<float>(offset[c] - mean[c] * k);
+  }
+#pragma omp parallel for if (rows * C > 32768) schedule(static)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* px = x + r * C;
+    float* py = y + r * C;
+#pragma omp simd
+    for (int64_t c = 0; c < C; c++) py[c] = px[c] * mul[c] + add[c];
+  }
+}
+
 // batchNormForward(x, C, mean, variance, scale|null, offset|null, eps, y)
 napi_value forward(napi_env env, napi_callback_info info) {
   return guarded(env, info, [](Args& a) {
@@ -37,21 +56,7 @@ napi_value forward(napi_env env, napi_callback_info info) {
     const int64_t C = a.i64(1);
     PerChannel mean(a, 2, C, 0.f), var(a, 3, C, 1.f), scale(a, 4, C, 1.f), offset(a, 5, C, 0.f);
     const double eps = a.num(6);
-    float* y = a.f32(7);
-    std::vector<float> mul(C), add(C);  // y = x * mul + add
-    for (int64_t c = 0; c < C; c++) {
-      const double m = scale[c] / std::sqrt(static_cast<double>(var[c]) + eps);
-      mul[c] = static_cast<float>(m);
-      add[c] = static_cast<float>(offset[c] - mean[c] * m);
-    }
-    const int64_t rows = static_cast<int64_t>(n) / C;
-#pragma omp parallel for if (rows * C > 32768) schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* px = x + r * C;
-      float* py = y + r * C;
-#pragma omp simd
-      for (int64_t c = 0; c < C; c++) py[c] = px[c] * mul[c] + add[c];
-    }
+    normalize(x, a.f32(7), static_cast<int64_t>(n) / C, C, mean, var, scale, offset, eps);
     return undefined(a.env);
   });
 }
@@ -159,22 +164,12 @@ napi_value trainForward(napi_env env, napi_callback_info info) {
       u = x[i] - shift[c];
       v = u * u;
     });
-    std::vector<float> mul(C), add(C);
     for (int64_t c = 0; c < C; c++) {
-      const double d = s1[c] / rows, m = shift[c] + d, v = std::max(0.0, s2[c] / rows - d * d);
-      mean[c] = static_cast<float>(m);
-      var[c] = static_cast<float>(v);
-      const double k = scale[c] / std::sqrt(v + eps);
-      mul[c] = static_cast<float>(k);
-      add[c] = static_cast<float>(offset[c] - m * k);
+      const double d = s1[c] / rows;
+      mean[c] = static_cast<float>(shift[c] + d);
+      var[c] = static_cast<float>(std::max(0.0, s2[c] / rows - d * d));
     }
-#pragma omp parallel for if (rows * C > 32768) schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* px = x + r * C;
-      float* py = y + r * C;
-#pragma omp simd
-      for (int64_t c = 0; c < C; c++) py[c] = px[c] * mul[c] + add[c];
-    }
+    normalize(x, y, rows, C, mean, var, scale, offset, eps);
     return undefined(a.env);
   });
 }
