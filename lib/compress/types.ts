@@ -45,7 +45,8 @@ export interface NasCandidate {
   params: number;
   macs: number;
   latencyMs?: number;
-  /** Proxy validation accuracy at the highest successive-halving rung the candidate reached (0 when never trained: infeasible). */
+  /** Proxy validation accuracy at the first successive-halving rung, which every trained candidate has (0 when never
+   *  trained: infeasible); later rungs are in config.rungs. */
   valAccuracy: number;
   pareto: boolean;
   feasible: boolean;

@@ -1,6 +1,6 @@
 // NAS candidates as child runs (design.md: Run.parentRunId). Every architecture a NAS stage sampled becomes a run
 // under the searching run, with one "nas" stage row holding what was measured of it: parameters, MACs, latency
-// (when the budget is latency), the proxy validation accuracy of its last successive-halving rung, feasibility and
+// (when the budget is latency), the proxy validation accuracy of each successive-halving rung, feasibility and
 // Pareto membership. They can then be listed, linked and compared like any run. The proxy accuracy is validation
 // accuracy after a short training, not test accuracy, so it goes to details and the stage's accuracy stays empty.
 // A retried job rewrites them: ids derive from the parent, the stage and the candidate's rank.

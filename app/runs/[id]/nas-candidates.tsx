@@ -18,7 +18,7 @@ export function NasCandidates({ runs }: { runs: RunSnapshot["children"] }) {
           <tr>
             <th>Candidate</th><th>Stage</th><th className="num">Width</th><th className="num">Depth</th><th className="num">Kernel</th>
             <th className="num">Expansion</th><th className="num">Params</th><th className="num">MACs</th><th className="num">Latency p50</th>
-            <th className="num" title="validation accuracy after the short-training proxy (its last successive-halving rung)">Proxy val. acc.</th>
+            <th className="num" title="validation accuracy after each successive-halving rung it reached (short-training proxies; the Pareto set uses the first, which every candidate has)">Proxy val. acc. by rung</th>
             <th>Budget</th><th title="Pareto-optimal over cost and proxy accuracy">Pareto</th><th></th>
           </tr>
         </thead>
@@ -31,7 +31,7 @@ export function NasCandidates({ runs }: { runs: RunSnapshot["children"] }) {
               <td className="num">{arch.kernel ?? "—"}</td><td className="num">{arch.expansion ?? "—"}</td>
               <td className="num">{count(stage?.paramCount)}</td><td className="num">{compact(stage?.macs)}</td>
               <td className="num">{ms(stage?.latencyP50Ms)}</td>
-              <td className="num">{d.feasible ? pct(d.valAccuracy) : "not trained"}</td>
+              <td className="num">{d.feasible ? (d.rungs?.length ? d.rungs : [d.valAccuracy]).map((a) => pct(a)).join(" → ") : "not trained"}</td>
               <td className={d.feasible ? "check-pass" : "check-fail"}>{d.feasible ? "✓ within" : "✗ over"}</td>
               <td>{d.pareto ? "★" : ""}</td>
               <td>{d.chosen ? <strong>trained fully</strong> : null}</td>
