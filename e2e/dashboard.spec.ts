@@ -22,20 +22,11 @@ test("launch with a preset, watch it live, see it on the scatter, filter, re-run
   await page.getByLabel("Epochs").fill("1");
   await page.getByLabel("Training subset (images)").fill("2000");
 
-  const sequential = page.getByTestId("preset-sequential");
-  const presetAvailable = !(await sequential.innerText()).includes("unavailable");
-  if (presetAvailable) {
-    await sequential.click();
-    await expect(page.getByTestId("stage-3")).toBeVisible();
-    await expect(page.getByLabel("Schedule · Final Sparsity")).toHaveValue("0.3");
-    // Keep the test quick: the smallest student for the distillation stage.
-    await page.getByLabel("Student").selectOption("small-cnn");
-  } else {
-    // TODO(techniques): lib/compress has not registered distill/prune/quantize in PipelineStage yet, so the
-    // preset cannot be applied; this walks the baseline-only pipeline. Once they land, this branch goes away.
-    test.info().annotations.push({ type: "todo", description: "Sequential preset unavailable: techniques not registered yet; ran baseline only" });
-    await page.getByRole("button", { name: "Baseline only" }).click();
-  }
+  await page.getByTestId("preset-sequential").click();
+  await expect(page.getByTestId("stage-3")).toBeVisible();
+  await expect(page.getByLabel("Schedule · Final Sparsity")).toHaveValue("0.3");
+  // Keep the test quick: the smallest student for the distillation stage.
+  await page.getByLabel("Student").selectOption("small-cnn");
   // Keyboard: the pipeline controls are reachable and labelled.
   await expect(page.getByLabel("Technique of stage 0")).toHaveValue("baseline");
   await page.screenshot({ path: "docs/dashboard-new-experiment.png", fullPage: true });
@@ -51,11 +42,11 @@ test("launch with a preset, watch it live, see it on the scatter, filter, re-run
   const runId = await runIdOf(page);
   await expect(page.getByTestId("progress-detail")).toContainText(/epoch 1\/1 · batch \d+\/\d+/, { timeout: 180_000 });
   // No layout shift: the stage table is there (pending rows) before any result arrives.
-  await expect(page.getByTestId("stage-table").locator("tbody tr")).toHaveCount(presetAvailable ? 4 : 1);
+  await expect(page.getByTestId("stage-table").locator("tbody tr")).toHaveCount(4);
   await page.screenshot({ path: "docs/dashboard-run-live.png", fullPage: true });
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 1_200_000 });
   await expect(page.getByTestId("progress-bar")).toHaveAttribute("aria-valuenow", "100");
-  const measured = presetAvailable ? 4 : 1;
+  const measured = 4; // every stage of the preset is measured
   await expect(page.getByTestId("result-accuracy")).toContainText("%");
   await expect(page.getByTestId("download-onnx").first()).toBeVisible();
   await expect(page.getByTestId("confusion-matrix")).toBeVisible();
