@@ -48,73 +48,6 @@ void normalize(const float* x, float* y, int64_t rows, int64_t C, const Mean& me
   }
 }
 
-// batchNormForward(x, C, mean, variance, scale|null, offset|null, eps, y)
-napi_value forward(napi_env env, napi_callback_info info) {
-  return guarded(env, info, [](Args& a) {
-    size_t n;
-    const float* x = a.f32(0, &n);
-    const int64_t C = a.i64(1);
-    PerChannel mean(a, 2, C, 0.f), var(a, 3, C, 1.f), scale(a, 4, C, 1.f), offset(a, 5, C, 0.f);
-    const double eps = a.num(6);
-    normalize(x, a.f32(7), static_cast<int64_t>(n) / C, C, mean, var, scale, offset, eps);
-    return undefined(a.env);
-  });
-}
-
-// batchNormGrad(x, dy, C, mean, variance, scale|null, eps, dx, dmean, dvariance, dscale, doffset)
-//   r = 1/sqrt(var + eps); dx = dy*scale*r; doffset = sum dy; dscale = r * sum dy*(x-mean);
-//   dmean = -scale*r*sum dy; dvariance = -0.5*scale*r^3 * sum dy*(x-mean)  (sums over all but the channel axis)
-napi_value grad(napi_env env, napi_callback_info info) {
-  return guarded(env, info, [](Args& a) {
-    size_t n;
-    const float* x = a.f32(0, &n);
-    const float* dy = a.f32(1);
-    const int64_t C = a.i64(2);
-    PerChannel mean(a, 3, C, 0.f), var(a, 4, C, 1.f), scale(a, 5, C, 1.f);
-    const double eps = a.num(6);
-    float* dx = a.f32(7);
-    float *dmean = a.f32(8), *dvar = a.f32(9), *dscale = a.f32(10), *doffset = a.f32(11);
-    const int64_t rows = static_cast<int64_t>(n) / C;
-    const int threads = rows * C > 32768 ? omp_get_max_threads() : 1;
-    std::vector<double> acc(static_cast<size_t>(threads) * 2 * C, 0.0);  // per thread: sum dy, sum dy*(x-mean)
-    std::vector<float> m(C), k(C);
-    for (int64_t c = 0; c < C; c++) {
-      m[c] = mean[c];
-      k[c] = static_cast<float>(scale[c] / std::sqrt(static_cast<double>(var[c]) + eps));
-    }
-#pragma omp parallel num_threads(threads)
-    {
-      double* sdy = acc.data() + static_cast<size_t>(omp_get_thread_num()) * 2 * C;
-      double* sdyx = sdy + C;
-#pragma omp for schedule(static)
-      for (int64_t r = 0; r < rows; r++) {
-        const float* px = x + r * C;
-        const float* pdy = dy + r * C;
-        float* pdx = dx + r * C;
-        for (int64_t c = 0; c < C; c++) {
-          const float g = pdy[c];
-          sdy[c] += g;
-          sdyx[c] += g * (px[c] - m[c]);
-          pdx[c] = g * k[c];
-        }
-      }
-    }
-    for (int64_t c = 0; c < C; c++) {
-      double s1 = 0, s2 = 0;
-      for (int t = 0; t < threads; t++) {
-        s1 += acc[static_cast<size_t>(t) * 2 * C + c];
-        s2 += acc[static_cast<size_t>(t) * 2 * C + C + c];
-      }
-      const double r = 1.0 / std::sqrt(static_cast<double>(var[c]) + eps);
-      doffset[c] = static_cast<float>(s1);
-      dscale[c] = static_cast<float>(s2 * r);
-      dmean[c] = static_cast<float>(-scale[c] * r * s1);
-      dvar[c] = static_cast<float>(-0.5 * scale[c] * r * r * r * s2);
-    }
-    return undefined(a.env);
-  });
-}
-
 // Per-channel sums over the rows of a [rows, C] array, one accumulator set per thread (C is small, rows large).
 // f(row pointer offset, c) gives the two values to add; the result is {sum a, sum b} in double.
 template <typename F>
@@ -143,6 +76,76 @@ void channelSums(int64_t rows, int64_t C, std::vector<double>& s1, std::vector<d
       s1[c] += acc[static_cast<size_t>(t) * 2 * C + c];
       s2[c] += acc[static_cast<size_t>(t) * 2 * C + C + c];
     }
+}
+
+// batchNormForward(x, C, mean, variance, scale|null, offset|null, eps, y)
+napi_value forward(napi_env env, napi_callback_info info) {
+  return guarded(env, info, [](Args& a) {
+    size_t n;
+    const float* x = a.f32(0, &n);
+    const int64_t C = a.i64(1);
+    PerChannel mean(a, 2, C, 0.f), var(a, 3, C, 1.f), scale(a, 4, C, 1.f), offset(a, 5, C, 0.f);
+    const double eps = a.num(6);
+    normalize(x, a.f32(7), static_cast<int64_t>(n) / C, C, mean, var, scale, offset, eps);
+    return undefined(a.env);
+  });
+}
+
+// What both gradients start from: their first arguments (x, dy, C, mean, variance, scale|null, eps) and the
+// per-channel sums over the rows of dy and dy * (x - mean).
+struct GradSums {
+  const float* x;
+  const float* dy;
+  int64_t C, rows;
+  std::vector<float> mean;
+  std::vector<double> r, scale, sdy, sdyx;  // r = 1/sqrt(variance + eps)
+  explicit GradSums(Args& a) {
+    size_t n;
+    x = a.f32(0, &n);
+    dy = a.f32(1);
+    C = a.i64(2);
+    rows = static_cast<int64_t>(n) / C;
+    PerChannel m(a, 3, C, 0.f), var(a, 4, C, 1.f), sc(a, 5, C, 1.f);
+    const double eps = a.num(6);
+    mean.resize(C);
+    r.resize(C);
+    scale.resize(C);
+    for (int64_t c = 0; c < C; c++) {
+      mean[c] = m[c];
+      r[c] = 1.0 / std::sqrt(static_cast<double>(var[c]) + eps);
+      scale[c] = sc[c];
+    }
+    channelSums(rows, C, sdy, sdyx, [&](int64_t i, int64_t c, float& u, float& v) {
+      u = dy[i];
+      v = dy[i] * (x[i] - mean[c]);
+    });
+  }
+};
+
+// batchNormGrad(x, dy, C, mean, variance, scale|null, eps, dx, dmean, dvariance, dscale, doffset)
+//   r = 1/sqrt(var + eps); dx = dy*scale*r; doffset = sum dy; dscale = r * sum dy*(x-mean);
+//   dmean = -scale*r*sum dy; dvariance = -0.5*scale*r^3 * sum dy*(x-mean)  (sums over all but the channel axis)
+napi_value grad(napi_env env, napi_callback_info info) {
+  return guarded(env, info, [](Args& a) {
+    const GradSums g(a);
+    const int64_t C = g.C;
+    float *dx = a.f32(7), *dmean = a.f32(8), *dvar = a.f32(9), *dscale = a.f32(10), *doffset = a.f32(11);
+    std::vector<float> k(C);
+    for (int64_t c = 0; c < C; c++) {
+      const double r = g.r[c], s = g.scale[c];
+      k[c] = static_cast<float>(s * r);
+      doffset[c] = static_cast<float>(g.sdy[c]);
+      dscale[c] = static_cast<float>(g.sdyx[c] * r);
+      dmean[c] = static_cast<float>(-s * r * g.sdy[c]);
+      dvar[c] = static_cast<float>(-0.5 * s * r * r * r * g.sdyx[c]);
+    }
+#pragma omp parallel for if (g.rows * C > 32768) schedule(static)
+    for (int64_t r = 0; r < g.rows; r++) {
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) dx[r * C + c] = g.dy[r * C + c] * k[c];
+    }
+    return undefined(a.env);
+  });
 }
 
 // batchNormTrainForward(x, C, scale|null, offset|null, eps, y, mean, variance)
@@ -179,38 +182,26 @@ napi_value trainForward(napi_env env, napi_callback_info info) {
 //   doffset = sum dy; dscale = sum dy xhat; dx = scale r (dy - doffset/N - xhat dscale/N)
 napi_value trainGrad(napi_env env, napi_callback_info info) {
   return guarded(env, info, [](Args& a) {
-    size_t n;
-    const float* x = a.f32(0, &n);
-    const float* dy = a.f32(1);
-    const int64_t C = a.i64(2);
-    PerChannel mean(a, 3, C, 0.f), var(a, 4, C, 1.f), scale(a, 5, C, 1.f);
-    const double eps = a.num(6);
+    const GradSums g(a);
+    const int64_t C = g.C, rows = g.rows;
     float *dx = a.f32(7), *dscale = a.f32(8), *doffset = a.f32(9);
-    const int64_t rows = static_cast<int64_t>(n) / C;
-    std::vector<float> m(C);
-    for (int64_t c = 0; c < C; c++) m[c] = mean[c];
-    std::vector<double> sdy, sdyx;
-    channelSums(rows, C, sdy, sdyx, [&](int64_t i, int64_t c, float& u, float& v) {
-      u = dy[i];
-      v = dy[i] * (x[i] - m[c]);
-    });
     // dx = dy * k + (x - mean) * q + b, per channel
     std::vector<float> k(C), q(C), b(C);
     for (int64_t c = 0; c < C; c++) {
-      const double r = 1.0 / std::sqrt(static_cast<double>(var[c]) + eps);
-      doffset[c] = static_cast<float>(sdy[c]);
-      dscale[c] = static_cast<float>(sdyx[c] * r);
-      k[c] = static_cast<float>(scale[c] * r);
-      q[c] = static_cast<float>(-scale[c] * r * r * r * sdyx[c] / rows);
-      b[c] = static_cast<float>(-scale[c] * r * sdy[c] / rows);
+      const double r = g.r[c], s = g.scale[c];
+      doffset[c] = static_cast<float>(g.sdy[c]);
+      dscale[c] = static_cast<float>(g.sdyx[c] * r);
+      k[c] = static_cast<float>(s * r);
+      q[c] = static_cast<float>(-s * r * r * r * g.sdyx[c] / rows);
+      b[c] = static_cast<float>(-s * r * g.sdy[c] / rows);
     }
 #pragma omp parallel for if (rows * C > 32768) schedule(static)
     for (int64_t r = 0; r < rows; r++) {
-      const float* px = x + r * C;
-      const float* pdy = dy + r * C;
+      const float* px = g.x + r * C;
+      const float* pdy = g.dy + r * C;
       float* pdx = dx + r * C;
 #pragma omp simd
-      for (int64_t c = 0; c < C; c++) pdx[c] = pdy[c] * k[c] + (px[c] - m[c]) * q[c] + b[c];
+      for (int64_t c = 0; c < C; c++) pdx[c] = pdy[c] * k[c] + (px[c] - g.mean[c]) * q[c] + b[c];
     }
     return undefined(a.env);
   });
