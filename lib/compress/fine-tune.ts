@@ -136,6 +136,19 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
+/** The plain objective of a classifier: its trainable variables, cross-entropy on its training-mode logits, and its
+ *  inference-mode predictions (the FineTuneOptions fields a technique without a loss of its own passes through). */
+export function classifierObjective(model: tf.LayersModel, numClasses: number): Pick<FineTuneOptions, "variables" | "loss" | "predict"> {
+  return {
+    variables: trainableVariables(model),
+    loss: (x, y) => {
+      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      return { loss: crossEntropy(logits, y, numClasses), logits };
+    },
+    predict: (x) => model.predict(x) as tf.Tensor2D,
+  };
+}
+
 /** Softmax cross-entropy on logits with integer labels (mean over the batch). */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf.Scalar {
   return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, numClasses), logits) as tf.Scalar;

@@ -9,7 +9,7 @@ import { subset } from "../ml/data/subset";
 import { modelStats } from "../ml/model-stats";
 import { exportOnnx } from "../onnx/export";
 import { measureLatency } from "../onnx/session";
-import { accuracyOn, crossEntropy, fineTune, stepsPerEpoch, trainableVariables } from "./fine-tune";
+import { accuracyOn, classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
 import { buildNasModel, configKey, configSampler, paretoFront, type NasConfig } from "./nas-space";
 import { NasParams } from "./nas.schema";
 import { throwIfCancelled } from "./cancel";
@@ -55,12 +55,7 @@ async function trainProxy(e: Entry, steps: number, proxyTrain: ImageSplit, proxy
     batchSize: ctx.training.batchSize,
     learningRate: ctx.training.learningRate,
     optimizer: ctx.training.optimizer,
-    variables: trainableVariables(model),
-    loss: (x, y) => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      return { loss: crossEntropy(logits, y, ctx.numClasses), logits };
-    },
-    predict: (x) => model.predict(x) as tf.Tensor2D,
+    ...classifierObjective(model, ctx.numClasses),
     train: proxyTrain,
     skipValidation: true,
     record: false,
@@ -134,12 +129,7 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
         batchSize: ctx.training.batchSize,
         learningRate: ctx.training.learningRate,
         optimizer: ctx.training.optimizer,
-        variables: trainableVariables(final),
-        loss: (x, y) => {
-          const logits = final.apply(x, { training: true }) as tf.Tensor2D;
-          return { loss: crossEntropy(logits, y, ctx.numClasses), logits };
-        },
-        predict: (x) => final.predict(x) as tf.Tensor2D,
+        ...classifierObjective(final, ctx.numClasses),
         stageFraction: (f) => 0.5 + 0.5 * f,
       });
     } catch (e) {

@@ -4,7 +4,7 @@
 // (prune-structured.ts), then fine-tuned.
 import * as tf from "@tensorflow/tfjs";
 import { modelStats } from "../ml/model-stats";
-import { crossEntropy, fineTune, stepsPerEpoch, trainableVariables } from "./fine-tune";
+import { classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
 import { cloneModel } from "./model-graph";
 import { applyMasks, computeMasks, disposeMasks, kernelSparsity, type Masks } from "./prune-magnitude";
 import { resolveSchedule, sparsityAt } from "./prune-schedule";
@@ -19,12 +19,7 @@ function trainOptions(model: tf.LayersModel, params: PruneParams, ctx: Technique
     batchSize: ctx.training.batchSize,
     learningRate: params.learningRate ?? ctx.training.learningRate,
     optimizer: ctx.training.optimizer,
-    variables: trainableVariables(model),
-    loss: (x: tf.Tensor4D, y: tf.Tensor1D) => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      return { loss: crossEntropy(logits, y, ctx.numClasses), logits };
-    },
-    predict: (x: tf.Tensor4D) => model.predict(x) as tf.Tensor2D,
+    ...classifierObjective(model, ctx.numClasses),
   };
 }
 
