@@ -88,6 +88,10 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       models.set(stageIndex, output.model);
       dropCheckpoint(runId, stageIndex);
       const details = "details" in output && output.details ? JSON.parse(JSON.stringify(output.details)) : undefined;
+      // Before the stage is marked done: a worker dying in between re-runs the stage, which rewrites them.
+      if ("candidates" in output && output.candidates) {
+        await recordNasCandidateRuns(db, run, stageIndex, stage.params, output.candidates, backend.name);
+      }
       await db.stage.update({
         where: { runId_index: { runId, index: stageIndex } },
         data: {
@@ -98,9 +102,6 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
           sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
         },
       });
-      if ("candidates" in output && output.candidates) {
-        await recordNasCandidateRuns(db, run, stageIndex, stage.params, output.candidates, backend.name);
-      }
     }
     await db.run.update({ where: { id: runId }, data: { status: "succeeded", finishedAt: new Date(), progress: { stageIndex: pipeline.length - 1, stages: pipeline.length, technique: "done", phase: "done", fraction: 1 } } });
     return "succeeded";
