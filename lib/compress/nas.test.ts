@@ -44,7 +44,7 @@ describe("nas", () => {
     expect(cands.every((c) => c.feasible === c.params <= max)).toBe(true);
     expect(cands.some((c) => c.pareto)).toBe(true);
     expect(cands.filter((c) => c.pareto).every((c) => c.feasible)).toBe(true);
-    const chosen = cands.find((c) => c.config.chosen)!;
+    const chosen = cands.find((c) => c.chosen)!;
     expect(chosen.feasible).toBe(true);
     result.model.dispose();
     baseline.dispose();
@@ -62,7 +62,7 @@ describe("nas", () => {
       expect(c.latencyMs).toBeGreaterThan(0);
       expect(c.feasible).toBe(c.latencyMs! <= max);
     }
-    expect(result.candidates!.find((c) => c.config.chosen)!.latencyMs!).toBeLessThanOrEqual(max);
+    expect(result.candidates!.find((c) => c.chosen)!.latencyMs!).toBeLessThanOrEqual(max);
     result.model.dispose();
     baseline.dispose();
   });

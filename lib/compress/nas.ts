@@ -141,7 +141,9 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
     const trained = feasible();
     const front = paretoFront(trained.map((e) => ({ cost: costOf(e, budget.kind), accuracy: e.rungs[0] })));
     const candidates: NasCandidate[] = entries.map((e) => ({
-      config: { ...e.config, rungs: e.rungs, chosen: e === best },
+      config: { ...e.config },
+      rungs: e.rungs,
+      chosen: e === best,
       params: e.params,
       macs: e.macs,
       ...(e.latencyMs !== undefined ? { latencyMs: e.latencyMs } : {}),

@@ -46,9 +46,13 @@ export interface NasCandidate {
   macs: number;
   latencyMs?: number;
   /** Proxy validation accuracy at the first successive-halving rung, which every trained candidate has (0 when never
-   *  trained: infeasible); later rungs are in config.rungs. */
+   *  trained: infeasible); later rungs are in `rungs`. */
   valAccuracy: number;
+  /** Proxy validation accuracy after each successive-halving rung it reached (empty when never trained). */
+  rungs: number[];
   pareto: boolean;
+  /** The one the search trained fully. */
+  chosen: boolean;
   feasible: boolean;
 }
 

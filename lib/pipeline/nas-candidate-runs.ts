@@ -25,7 +25,6 @@ export async function recordNasCandidateRuns(db: Db, parent: ParentRun, stageInd
   await db.$transaction([
     db.run.deleteMany({ where: { parentRunId: parent.id, id: { startsWith: `${parent.id}-s${stageIndex}-` } } }),
     ...candidates.map((c, rank) => {
-      const { rungs, chosen, ...architecture } = c.config as Record<string, unknown> & { rungs?: number[]; chosen?: boolean };
       return db.run.create({
         data: {
           id: candidateRunId(parent.id, stageIndex, rank + 1),
@@ -37,10 +36,10 @@ export async function recordNasCandidateRuns(db: Db, parent: ParentRun, stageInd
           seed: parent.seed, backend, attempts: 1, queuedAt: now, startedAt: now, finishedAt: now,
           stages: {
             create: {
-              index: 0, technique: "nas", status: c.feasible ? "succeeded" : "failed", params: architecture as Prisma.InputJsonValue,
+              index: 0, technique: "nas", status: c.feasible ? "succeeded" : "failed", params: c.config as Prisma.InputJsonValue,
               paramCount: c.params, macs: c.macs, latencyP50Ms: c.latencyMs ?? null, latencyThreads: c.latencyMs != null ? 1 : null,
               precision: "fp32", startedAt: now, finishedAt: now,
-              details: { nasCandidate: true, parentStageIndex: stageIndex, valAccuracy: c.valAccuracy, rungs: rungs ?? [], pareto: c.pareto, feasible: c.feasible, chosen: chosen === true },
+              details: { nasCandidate: true, parentStageIndex: stageIndex, valAccuracy: c.valAccuracy, rungs: c.rungs, pareto: c.pareto, feasible: c.feasible, chosen: c.chosen },
             },
           },
         },
