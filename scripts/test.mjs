@@ -1,6 +1,7 @@
 // npm test: the whole suite, as CI runs it. Checks that Redis and PostgreSQL answer, type-checks, runs the
 // unit and integration tests (the latter on SQLite and on PostgreSQL), then the Playwright specs in Chromium,
-// and ends with one line: "tests: N passed, N failed".
+// and ends with one line: "tests: N passed, N failed". `node scripts/test.mjs unit|int|e2e` runs one part (the
+// npm scripts test:unit, test:int, test:e2e), checking only the services that part needs.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -35,9 +36,16 @@ function readJson(file) {
   }
 }
 
+// optional: "unit" | "int" | "e2e" (npm run test:unit / test:int / test:e2e); none = everything
+const only = process.argv[2];
+if (only !== undefined && !["unit", "int", "e2e"].includes(only)) {
+  console.error(`scripts/test.mjs: unknown part "${only}" (known: unit, int, e2e; none runs everything)`);
+  process.exit(2);
+}
+// Unit tests need no service; the integration tests need both, the app under Playwright needs Redis.
 const missing = [];
-if (!(await reachable(REDIS_URL, 6379))) missing.push(`Redis at ${REDIS_URL} (start redis-server)`);
-if (!(await reachable(POSTGRES_URL, 5432))) missing.push(`PostgreSQL at ${POSTGRES_URL} (start postgresql; set TEST_POSTGRES_URL)`);
+if (only !== "unit" && !(await reachable(REDIS_URL, 6379))) missing.push(`Redis at ${REDIS_URL} (start redis-server)`);
+if ((!only || only === "int") && !(await reachable(POSTGRES_URL, 5432))) missing.push(`PostgreSQL at ${POSTGRES_URL} (start postgresql; set TEST_POSTGRES_URL)`);
 if (missing.length) {
   console.error(`The tests need real services; not answering: ${missing.join("; ")}. .ci/run starts both.`);
   process.exit(1);
@@ -45,7 +53,6 @@ if (missing.length) {
 
 rmSync("reports", { recursive: true, force: true }); // never count an earlier run
 mkdirSync("reports", { recursive: true });
-const only = process.argv[2]; // optional: "unit" | "int" | "e2e"
 const results = [];
 if (!only) results.push(step("type-check", NODE, ["node_modules/typescript/bin/tsc", "--noEmit"]));
 if (!only || only === "unit" || only === "int") {
