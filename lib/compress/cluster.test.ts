@@ -39,11 +39,35 @@ describe("cluster", () => {
   });
 });
 
+describe("cluster on a model whose kernels already have few values", () => {
+  it("clusters every kernel and keeps each at ≤ k values through fine-tuning, also when re-clustering", async () => {
+    const input = tinyModel("bench-cnn", 6);
+    const params = ClusterParams.parse({ clusters: 8, epochs: 1 });
+    const once = await cluster.apply(input, params, testContext(input).ctx);
+    expect(Math.max(...distinct(once.model))).toBeLessThanOrEqual(8);
+    // Every kernel now has ≤ 8 values: a second clustering must still hold all of them at their centroids while
+    // fine-tuning moves the weights.
+    const before = liveTensors();
+    const twice = await cluster.apply(once.model, params, testContext(once.model).ctx);
+    expect(liveTensors() - before).toBe(weightTensors(twice.model));
+    expect(twice.details!.clusteredLayers).toEqual(kernelLayers(twice.model).map((l) => l.name));
+    expect(distinct(twice.model).every((n) => n <= 8)).toBe(true);
+    // Fine-tuning did move the shared values (so the bound above is kept, not trivially inherited).
+    const moved = kernelLayers(twice.model).some((l, i) => {
+      const a = kernelVariable(l)!.dataSync();
+      const b = kernelVariable(kernelLayers(once.model)[i])!.dataSync();
+      return a.some((v, j) => v !== b[j]);
+    });
+    expect(moved).toBe(true);
+    for (const m of [input, once.model, twice.model]) m.dispose();
+  });
+});
+
 describe("shared kernel gradient", () => {
   it("is, per centroid, the sum of the gradients of the weights in its cluster", () => {
     const model = tinyModel("bench-cnn", 5);
     const layer = kernelLayers(model)[1];
-    const c = clusterKernel(layer, 4, ClusterParams.parse({ clusters: 4 }))!;
+    const c = clusterKernel(layer, 4, ClusterParams.parse({ clusters: 4 }));
     const upstream = tf.randomNormal(kernelVariable(layer)!.shape, 0, 1, "float32", 9);
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(sharedKernel(c), upstream)) as tf.Scalar, [c.centroids]);
     const got = grads[c.centroids.name].dataSync();

@@ -69,15 +69,25 @@ export interface ClusteredKernel {
   bounds: { starts: tf.Tensor; ends: tf.Tensor };
 }
 
-export function clusterKernel(layer: tf.layers.Layer, k: number, params: ClusterParams): ClusteredKernel | null {
+/** Centroids = the distinct values themselves when there are at most k of them (at least one, so that an all-zero
+ *  kernel still has a centroid table); null when k-means is needed. */
+function fewValues(values: Float32Array, k: number): { centroids: Float64Array; assignment: Int32Array } | null {
+  const distinct = Float64Array.from(new Set(values)).sort();
+  if (distinct.length > k) return null;
+  const centroids = distinct.length ? distinct : Float64Array.of(0);
+  return { centroids, assignment: Int32Array.from(values, (v) => nearest(centroids, v)) };
+}
+
+export function clusterKernel(layer: tf.layers.Layer, k: number, params: ClusterParams): ClusteredKernel {
   const kernel = kernelVariable(layer)!;
   const values = kernel.dataSync() as Float32Array;
   const zeros = params.preserveSparsity ? values.reduce((n, v) => n + (v === 0 ? 1 : 0), 0) : 0;
   // With zeros pinned, zero is one of the k values: k − 1 centroids for the rest.
-  const clusters = zeros ? k - 1 : k;
   const free = zeros ? values.filter((v) => v !== 0) : values;
-  if (new Set(free).size <= clusters) return null; // already has few enough values
-  const { centroids, assignment } = kmeans1d(free, clusters, params.init);
+  // A kernel that already has few enough values (an already-clustered model) is clustered all the same, with its
+  // own values as the centroids: left out, it would stay trainable in fine-tuning and leave with many values.
+  const { centroids, assignment } = fewValues(free, zeros ? k - 1 : k) ?? kmeans1d(free, zeros ? k - 1 : k, params.init);
+  const clusters = centroids.length;
   const full = new Int32Array(values.length);
   for (let i = 0, j = 0; i < values.length; i++) full[i] = zeros && values[i] === 0 ? clusters : assignment[j++];
   const counts = new Int32Array(clusters + 1);
@@ -130,10 +140,7 @@ async function apply(input: tf.LayersModel, params: ClusterParams, ctx: Techniqu
   const clustered: ClusteredKernel[] = [];
   try {
     const gzipBefore = gzipBytesOfKernels(model);
-    for (const layer of kernelLayers(model)) {
-      const c = clusterKernel(layer, params.clusters, params);
-      if (c) clustered.push(c);
-    }
+    for (const layer of kernelLayers(model)) clustered.push(clusterKernel(layer, params.clusters, params));
     const byLayer = new Map(clustered.map((c) => [c.layer.name, c]));
     ctx.log(`cluster: folded ${folded} BatchNorm layers; ${clustered.length} kernels → ${params.clusters} shared values each (${params.init} init)`);
     const kernels = new Set(clustered.map((c) => c.kernel));
