@@ -10,7 +10,9 @@ import { activationQParams, quantizeBias, quantizeWeightsPerChannel, roundHalfEv
 import { evaluateOnnx } from "./session";
 import { sizeOf } from "./size";
 import { benchCnn, mobileNetV2, randomImages, randomizeWeights, resnetBlocks, plainCnn } from "./test-models";
-import { compareOnnx } from "./verify";
+import { compareOnnx, predictTfjs } from "./verify";
+
+const meanAbs = (x: Float32Array) => x.reduce((a, v) => a + Math.abs(v), 0) / x.length;
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -61,10 +63,14 @@ function expectInt8Weights(m: DecodedModel) {
     expect(w.dtype).toBe(DataType.int8);
     const scale = init.get(dq.inputs[1])!;
     expect(scale.dims).toEqual([w.dims[0]]); // one scale per output channel (depthwise: per group filter)
-    // distinct dequantized values per output channel ≤ 256
+    // Symmetric per channel, scale = max|w_c| / 127: every channel with a non-zero weight reaches ±127 and none
+    // exceeds it (a scale too large wastes levels, too small clips; an int8 array alone proves neither).
     const q = new Int8Array(w.raw.buffer, w.raw.byteOffset, w.raw.byteLength);
     const per = q.length / w.dims[0];
-    for (let c = 0; c < w.dims[0]; c++) expect(new Set(q.subarray(c * per, (c + 1) * per)).size).toBeLessThanOrEqual(256);
+    for (let c = 0; c < w.dims[0]; c++) {
+      const peak = q.subarray(c * per, (c + 1) * per).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      if (peak) expect(peak, `${dq.inputs[0]} channel ${c}`).toBe(127);
+    }
     if (n.inputs[2]) {
       const bdq = producer.get(n.inputs[2])!;
       expect(bdq.opType).toBe("DequantizeLinear");
@@ -81,7 +87,7 @@ describe("INT8 QDQ export", () => {
     ["MobileNetV2 blocks", () => mobileNetV2([24, 24, 3], 10, { width: 0.5 })],
     ["ResNet blocks", () => resnetBlocks()],
     ["plain CNN", () => plainCnn()],
-  ] as const)("%s: int8 weights, ORT runs it, checker passes", async (_, build) => {
+  ] as const)("%s: int8 weights, ORT agrees with the FP32 model, checker passes", async (_, build) => {
     const model = build();
     randomizeWeights(model, 21);
     const [, h, w, c] = model.inputs[0].shape as number[];
@@ -90,8 +96,14 @@ describe("INT8 QDQ export", () => {
     const m = decodeModel(bytes);
     expectInt8Weights(m);
     expect(m.nodes.some((n) => n.opType === "QuantizeLinear")).toBe(true);
-    const r = await compareOnnx(model, bytes, randomImages(16, h, w, c, 3), [16, h, w, c]);
-    expect(Number.isFinite(r.maxAbsDiff)).toBe(true);
+    // Against the FP32 tfjs model on images it was not calibrated on: the same class for nearly every image, and
+    // logits off by a small fraction of their magnitude (a wrong scale or zero point moves them by whole units).
+    const images = randomImages(64, h, w, c, 3);
+    const r = await compareOnnx(model, bytes, images, [64, h, w, c]);
+    const logitScale = meanAbs(predictTfjs(model, images, [64, h, w, c]));
+    console.log(`${_}: int8 top-1 agreement ${r.top1Agreement}, mean |diff| ${r.meanAbsDiff.toFixed(4)} of mean |logit| ${logitScale.toFixed(3)}, max ${r.maxAbsDiff.toFixed(3)}`);
+    expect(r.top1Agreement).toBeGreaterThanOrEqual(0.85); // measured 0.94–1 (random weights: close logits)
+    expect(r.meanAbsDiff / logitScale).toBeLessThanOrEqual(0.08); // measured 0.006–0.023
     if (findOnnxPython()) expect(checkOnnx(bytes)).toMatchObject({ ok: true });
   });
 
