@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { modelStats } from "../ml/model-stats";
 import { nas } from "./nas";
-import { paretoFront } from "./nas-space";
+import { exportOnnx } from "../onnx/export";
+import { measureLatency } from "../onnx/session";
+import { buildNasModel, paretoFront, type NasConfig } from "./nas-space";
 import { NasParams } from "./nas.schema";
 import { liveTensors, testBackend, testContext, tinyModel, weightTensors } from "./test-util";
 
@@ -50,20 +52,51 @@ describe("nas", () => {
     baseline.dispose();
   });
 
-  it("under a latency budget, measures every candidate in onnxruntime-node and keeps only those within it", async () => {
+  it("under a latency budget, measures every candidate in onnxruntime-node, records the slow ones as infeasible and never trains them", async () => {
+    const baseline = tinyModel("small-cnn");
+    const { ctx } = testContext(baseline);
+    // Four configs from tiny to large; the budget lies between the smallest's and the largest's latency as measured
+    // here and now (their geometric mean), so it is infeasible for some whatever the machine's speed. Asking for
+    // four candidates makes the search sample the whole space.
+    const space = { widths: [0.35, 2], depths: [1, 3], kernels: [7 as const], expansions: [6] };
+    const [h, w, c] = ctx.inputShape;
+    const latency = async (config: NasConfig) => {
+      const model = buildNasModel(config, { inputShape: ctx.inputShape, numClasses: ctx.numClasses, seed: ctx.seed });
+      const bytes = exportOnnx(model, { precision: "fp32" });
+      model.dispose();
+      return (await measureLatency(bytes, [1, c, h, w], { threads: 1, runs: 200 })).p50Ms;
+    };
+    const smallest = await latency({ width: 0.35, depth: 1, kernel: 7, expansion: 6 });
+    const largest = await latency({ width: 2, depth: 3, kernel: 7, expansion: 6 });
+    expect(largest).toBeGreaterThan(smallest * 2); // the premise: the space spans a real range of latency
+    const max = Math.sqrt(smallest * largest);
+    const before = liveTensors();
+    const params = NasParams.parse({ budget: { kind: "latencyMs", max }, candidates: 4, proxyEpochs: 0.1, proxyImages: 100, ...space });
+    const result = await nas.apply(baseline, params, ctx);
+    expect(liveTensors() - before).toBe(weightTensors(result.model));
+    const cands = result.candidates!;
+    expect(cands).toHaveLength(4);
+    for (const cand of cands) {
+      expect(cand.latencyMs).toBeGreaterThan(0);
+      expect(cand.feasible).toBe(cand.latencyMs! <= max);
+    }
+    const infeasible = cands.filter((cand) => !cand.feasible);
+    expect(infeasible.length).toBeGreaterThan(0);
+    expect(infeasible.length).toBeLessThan(cands.length);
+    for (const cand of infeasible) expect(cand).toMatchObject({ rungs: [], valAccuracy: 0, pareto: false, chosen: false });
+    for (const cand of cands.filter((x) => x.feasible)) expect(cand.rungs.length).toBeGreaterThan(0);
+    expect(cands.find((cand) => cand.chosen)!.latencyMs!).toBeLessThanOrEqual(max);
+    result.model.dispose();
+    baseline.dispose();
+  });
+
+  it("fails with the smallest cost it saw when no architecture fits the budget, leaking nothing", async () => {
     const baseline = tinyModel("small-cnn");
     const { ctx } = testContext(baseline);
     const before = liveTensors();
-    const max = 50; // ms: generous, so that the test is about the bookkeeping, not the machine's speed
-    const params = NasParams.parse({ budget: { kind: "latencyMs", max }, candidates: 2, proxyEpochs: 0.1, widths: [0.35, 0.5], depths: [1], kernels: [3], expansions: [2] });
-    const result = await nas.apply(baseline, params, ctx);
-    expect(liveTensors() - before).toBe(weightTensors(result.model));
-    for (const c of result.candidates!) {
-      expect(c.latencyMs).toBeGreaterThan(0);
-      expect(c.feasible).toBe(c.latencyMs! <= max);
-    }
-    expect(result.candidates!.find((c) => c.chosen)!.latencyMs!).toBeLessThanOrEqual(max);
-    result.model.dispose();
+    const params = NasParams.parse({ budget: { kind: "params", max: 10 }, candidates: 2, widths: [0.35], depths: [1], kernels: [3], expansions: [2] });
+    await expect(nas.apply(baseline, params, ctx)).rejects.toThrow(/no architecture of the search space fits the budget \(params ≤ 10\); the smallest sampled had params \d+/);
+    expect(liveTensors()).toBe(before);
     baseline.dispose();
   });
 });
