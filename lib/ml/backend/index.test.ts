@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it, vi } from "vitest";
 import { probeNative } from "./native";
 
-// This file sees the addon as absent (the fallback path); onednn-kernels.test.ts covers the built addon.
+// This file sees the addon as absent (the fallback path); kernels.test.ts covers the built addon.
 vi.mock("./native", async (importOriginal) => {
   const real = await importOriginal<typeof import("./native")>();
   return { ...real, loadNative: () => real.probeNative("/nonexistent/lab_onednn.node") };

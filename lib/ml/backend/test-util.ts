@@ -1,9 +1,18 @@
 // Shared helpers for the backend tests: seeded random data, shape cases covering strides 1/2, same/valid/explicit
-// padding, dilation, channel multiplier > 1, batch 1 and > 1, odd sizes; comparison against the cpu backend.
+// padding, dilation, channel multiplier > 1, batch 1 and > 1, odd sizes; comparison against the cpu backend; and
+// describeOnBackends, which registers one suite on every backend (tfjs's describeWithFlags(…, ALL_ENVS)).
 import * as tf from "@tensorflow/tfjs";
-import { expect } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
+import { setupBackend } from "./index";
+import { loadNative } from "./native";
+import { kernelStats } from "./onednn";
 
-let seed = 12345;
+const SEED = 12345;
+let seed = SEED;
+/** Restart the random sequence, so that every backend's copy of a suite draws the same cases and data. */
+export function reseed(): void {
+  seed = SEED;
+}
 /** Deterministic uniform [-1, 1) (mulberry32). */
 export function rand(): number {
   seed = (seed + 0x6d2b79f5) | 0;
@@ -141,4 +150,67 @@ export async function depthwiseGradReference(kind: "filter" | "input", c: ConvCa
   return runOn("cpu", () => tf.engine().runKernel("DepthwiseConv2dNativeBackpropInput",
     { dy: tf.tensor(dy, c.outShape), filter: tf.tensor(e.values, e.shape) }, { ...attrs, inputShape: c.xShape } as unknown as tf.NamedAttrMap,
   ) as tf.Tensor);
+}
+
+/** A backend the kernel suite runs on. */
+export interface BackendUnderTest {
+  name: "cpu" | "wasm" | "onednn";
+  /** Why it cannot run here (reported as the skip reason), or null. */
+  unavailable(): string | null;
+  setup(): Promise<void>;
+  /** fn's outputs computed on this backend (fn creates its inputs there). */
+  run(fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]>;
+}
+
+/** The backend every other one is compared with. */
+export const REFERENCE = "cpu";
+
+export const ALL_BACKENDS: BackendUnderTest[] = [
+  {
+    name: "cpu",
+    unavailable: () => null,
+    setup: async () => void (await tf.setBackend("cpu")),
+    run: (fn) => runOn("cpu", fn),
+  },
+  {
+    name: "wasm",
+    unavailable: () => null, // part of the npm dependencies: always here
+    setup: async () => void (await setupBackend("wasm")),
+    run: (fn) => runOn("wasm", fn),
+  },
+  {
+    name: "onednn",
+    unavailable: () => {
+      const native = loadNative();
+      return "missing" in native ? native.missing : null;
+    },
+    setup: async () => {
+      const info = await setupBackend("onednn");
+      if (info.name !== "onednn") throw new Error(`onednn did not load: ${info.warning}`);
+    },
+    // The native path must have run: a silent fallback to the cpu kernels would compare cpu with cpu.
+    run: async (fn) => {
+      const before = { ...kernelStats };
+      const out = await runOn("onednn", fn);
+      expect(kernelStats.fallback, "a native kernel fell back to cpu").toBe(before.fallback);
+      expect(kernelStats.native, "no native kernel ran").toBeGreaterThan(before.native);
+      return out;
+    },
+  },
+];
+
+/**
+ * Registers `body` once per backend as "name [backend]". The reference backend and the backends not available
+ * here are registered as skipped, with the reason in the title, so a missing backend shows in the report instead
+ * of vanishing. Each copy restarts the random sequence: every backend sees the same cases and data.
+ */
+export function describeOnBackends(name: string, body: (backend: BackendUnderTest) => void, backends = ALL_BACKENDS): void {
+  for (const backend of backends) {
+    const why = backend.name === REFERENCE ? `the reference the others are compared with` : backend.unavailable();
+    (why ? describe.skip : describe)(`${name} [${backend.name}]${why ? ` (skipped: ${why})` : ""}`, () => {
+      beforeAll(() => backend.setup());
+      reseed();
+      body(backend);
+    });
+  }
 }

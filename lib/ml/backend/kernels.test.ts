@@ -1,33 +1,30 @@
-// Every native kernel of the onednn backend against the cpu backend on randomized shapes.
+// Every kernel case once, run on every backend (cpu, wasm, onednn), each result compared with the cpu backend's:
+// a case added here is checked everywhere. onednn also proves its native path ran (no silent cpu fallback).
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { setupBackend } from "./index";
-import { loadNative } from "./native";
+import { describe, expect, it } from "vitest";
 import { TRAIN_KERNEL } from "./kernels/batchnorm";
-import { kernelStats } from "./onednn";
 import {
-  convCases, depthwiseCases, depthwiseGradReference, expectClose, randomArray, runOn,
+  convCases, depthwiseCases, depthwiseGradReference, describeOnBackends, expectClose, randomArray, runOn,
 } from "./test-util";
 
-const native = loadNative();
-const describeNative = "addon" in native ? describe : describe.skip;
 const k = (name: string, inputs: Record<string, tf.Tensor>, attrs: object) =>
   tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
-/** Runs fn on onednn, asserting the native path ran (no silent cpu fallback). */
-async function onednn(fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  const before = { ...kernelStats };
-  const out = await runOn("onednn", fn);
-  expect(kernelStats.fallback, "a native kernel fell back to cpu").toBe(before.fallback);
-  expect(kernelStats.native, "no native kernel ran").toBeGreaterThan(before.native);
-  return out;
-}
-const both = async (fn: () => tf.Tensor | tf.Tensor[]) => expectClose(await onednn(fn), await runOn("cpu", fn));
 
-describeNative("onednn kernels match cpu", () => {
-  beforeAll(async () => {
-    const info = await setupBackend("auto"); // auto picks onednn where it is built
-    if (info.name !== "onednn") throw new Error(`onednn did not load: ${info.warning}`);
-  });
+/**
+ * Cases a backend is known to get wrong, found when this suite first ran every case on wasm (2026-12): stock
+ * @tensorflow/tfjs-backend-wasm 4.22 kernels that disagree with both cpu and onednn. They run as `it.fails`, so
+ * the report shows them and a fix (ours or upstream's) turns them red until the mark is removed.
+ */
+function knownWrong(backend: string, kernel: "MaxPoolGrad" | "_FusedMatMul", transposed = false): string | null {
+  if (backend !== "wasm") return null;
+  if (kernel === "MaxPoolGrad") return "tfjs-backend-wasm's MaxPoolGrad (small-cnn's maxPooling2d when training on the wasm fallback)";
+  return transposed ? "tfjs-backend-wasm's _FusedMatMul with transposeA or transposeB (tfjs-layers' Dense does not transpose)" : null;
+}
+const itUnless = (why: string | null) => (why ? it.fails : it);
+const known = (why: string | null) => (why ? ` — known wrong: ${why}` : "");
+
+describeOnBackends("kernels match cpu", (backend) => {
+  const both = async (fn: () => tf.Tensor | tf.Tensor[]) => expectClose(await backend.run(fn), await runOn("cpu", fn));
 
   describe("conv", () => {
     for (const c of convCases(true)) {
@@ -61,13 +58,13 @@ describeNative("onednn kernels match cpu", () => {
       it(`DepthwiseConv2dNativeBackpropInput ${c.label} (eager, then deferred)`, async () => {
         const expected = await depthwiseGradReference("input", c, f, dy);
         for (let i = 0; i < 2; i++) {
-          expectClose(await onednn(() => k("DepthwiseConv2dNativeBackpropInput",
+          expectClose(await backend.run(() => k("DepthwiseConv2dNativeBackpropInput",
             { dy: tf.tensor(dy, c.outShape), filter: tf.tensor(f, c.fShape) }, { ...attrs, inputShape: c.xShape })),
           expected);
         }
       });
       it(`DepthwiseConv2dNativeBackpropFilter ${c.label}`, async () => expectClose(
-        await onednn(() => k("DepthwiseConv2dNativeBackpropFilter",
+        await backend.run(() => k("DepthwiseConv2dNativeBackpropFilter",
           { x: tf.tensor(x, c.xShape), dy: tf.tensor(dy, c.outShape) }, { ...attrs, filterShape: c.fShape })),
         await depthwiseGradReference("filter", c, x, dy)));
     }
@@ -189,7 +186,8 @@ describeNative("onednn kernels match cpu", () => {
       if (sa.length !== 2) continue;
       const n = transposeB ? sb[0] : sb[1], bias = randomArray([n]);
       for (const activation of ["linear", "relu"]) {
-        it(`_FusedMatMul ${activation} ${label}`, () => both(() => tf.fused.matMul({ a: tf.tensor2d(a, sa as [number, number]),
+        const why = knownWrong(backend.name, "_FusedMatMul", transposeA || transposeB);
+        itUnless(why)(`_FusedMatMul ${activation} ${label}${known(why)}`, () => both(() => tf.fused.matMul({ a: tf.tensor2d(a, sa as [number, number]),
           b: tf.tensor2d(b, sb as [number, number]), transposeA, transposeB, bias: tf.tensor(bias), activation: activation as "relu" })));
       }
     }
@@ -204,7 +202,8 @@ describeNative("onednn kernels match cpu", () => {
       let w: Float32Array | undefined; // upstream gradient, the same on both backends
       for (const op of ["maxPool", "avgPool"] as const) {
         it(`${op} ${label}`, () => both(() => tf[op](tf.tensor4d(x, shape), size, stride, pad)));
-        it(`${op} gradient ${label}`, () => both(() => {
+        const why = op === "maxPool" ? knownWrong(backend.name, "MaxPoolGrad") : null;
+        itUnless(why)(`${op} gradient ${label}${known(why)}`, () => both(() => {
           const t = tf.tensor4d(x, shape);
           const outShape = tf[op](t, size, stride, pad).shape;
           w ??= randomArray(outShape);
@@ -213,5 +212,14 @@ describeNative("onednn kernels match cpu", () => {
         }));
       }
     }
+  });
+  it("a conv gradient leaks no tensors", async () => {
+    await backend.setup();
+    const c = convCases()[0];
+    const before = tf.memory().numTensors;
+    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, tf.ones(c.fShape) as tf.Tensor4D, 1, "same").sum())(
+      tf.ones(c.xShape) as tf.Tensor4D));
+    g.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
