@@ -17,7 +17,8 @@ const k = (name: string, inputs: Record<string, tf.Tensor>, attrs: object) =>
  */
 function knownWrong(backend: string, kernel: "MaxPoolGrad" | "_FusedMatMul", transposed = false): string | null {
   if (backend !== "wasm") return null;
-  if (kernel === "MaxPoolGrad") return "tfjs-backend-wasm's MaxPoolGrad (small-cnn's maxPooling2d when training on the wasm fallback)";
+  // A window whose values are all negative gets no gradient; behind a ReLU (small-cnn's pools) none is.
+  if (kernel === "MaxPoolGrad") return "tfjs-backend-wasm's MaxPoolGrad drops all-negative windows";
   return transposed ? "tfjs-backend-wasm's _FusedMatMul with transposeA or transposeB (tfjs-layers' Dense does not transpose)" : null;
 }
 const itUnless = (why: string | null) => (why ? it.fails : it);
