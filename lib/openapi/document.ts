@@ -2,6 +2,7 @@
 // output (request schemas as their input type — defaults optional — and responses as their output type).
 import { z } from "zod";
 import { ErrorCodes } from "../errors";
+import { summarize } from "../http/route";
 import { ErrorBody } from "../schemas/error";
 import { OPERATIONS, type ApiOperation, type ErrorExample } from "./operations";
 
@@ -27,11 +28,31 @@ function parameters(schema: z.ZodObject | undefined, where: "path" | "query") {
   }));
 }
 
+/**
+ * The 400 this operation really answers to its `invalid` input (by default an empty body, an empty query or a
+ * malformed id), made the way lib/http/route.ts makes it.
+ */
+function badRequestOf(op: ApiOperation): ErrorExample[] {
+  const input = op.invalid ?? (op.body ? { in: "body" as const, value: {} } : op.params ? { in: "params" as const, value: { id: "../etc" } } : op.query ? { in: "query" as const, value: {} } : undefined);
+  if (!input) return [];
+  const schema = input.in === "body" ? op.body?.schema : op[input.in];
+  const result = schema?.safeParse(input.value);
+  if (!result || result.success) return [];
+  const where = { body: "the body", query: "the query string", params: "the path" }[input.in];
+  return [
+    {
+      code: "bad_request",
+      when: `${where} does not validate (here: ${JSON.stringify(input.value)})`,
+      message: summarize(result.error),
+      issues: result.error.issues.map(({ path, message, code }) => ({ path: path.map((k) => (typeof k === "symbol" ? String(k) : k)), message, code })),
+    },
+  ];
+}
+
 /** The errors every route can answer, then the operation's own. */
 export function errorsOf(op: ApiOperation): ErrorExample[] {
-  const validates = op.body || op.query || op.params;
   return [
-    ...(validates ? [{ code: "bad_request" as const, when: "the body, query or path does not validate", message: "Invalid request — name: give the experiment a name", issues: [{ path: ["name"], message: "give the experiment a name", code: "too_small" }] }] : []),
+    ...badRequestOf(op),
     ...(op.public ? [] : [{ code: "unauthorized" as const, when: "no session cookie or API token", message: "Sign in first (or send an API token)" }]),
     ...(op.method === "post" ? [{ code: "forbidden" as const, when: "sent from another site (Origin does not match)", message: "Cross-site request refused" }] : []),
     ...(op.body ? [{ code: "unsupported_media_type" as const, when: "the body is not sent as JSON", message: "Send the body as JSON (Content-Type: application/json)" }] : []),

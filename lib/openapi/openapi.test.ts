@@ -85,3 +85,15 @@ describe("the OpenAPI document", () => {
     expect(body.properties.name.maxLength).toBe(120);
   });
 });
+
+describe("the reference's error examples", () => {
+  it("show the 400 each route really answers, for every route that validates input", () => {
+    for (const op of OPERATIONS) {
+      const bad = errorsOf(op).find((e) => e.code === "bad_request");
+      if (op.body || op.params || op.query) expect(bad, `${op.method} ${op.path}`).toBeDefined();
+    }
+    const create = errorsOf(OPERATIONS.find((o) => o.path === "/api/experiments")!).find((e) => e.code === "bad_request")!;
+    expect(create.message).toBe("Invalid request — name: Invalid input: expected string, received undefined (and 2 more)");
+    expect(create.issues!.map((i) => i.path.join("."))).toEqual(["name", "datasetId", "architecture"]);
+  });
+});

@@ -40,6 +40,8 @@ export interface ApiOperation {
     | { schema: z.ZodType; example: unknown }
     | { contentType: string; schema?: undefined; example?: undefined; sse?: { event: string; schema: z.ZodType; example: unknown }[] }
   );
+  /** the input the reference's 400 example is made from (default: an empty body or query, a malformed id) */
+  invalid?: { in: "body" | "query" | "params"; value: unknown };
   /** errors besides those every route can give (400 for invalid input, 401, 403 cross-site, 500) */
   errors: ErrorExample[];
 }
@@ -107,6 +109,7 @@ export const OPERATIONS: ApiOperation[] = [
     summary: "List runs",
     description: "The runs table: the same filters, sort and pagination as the home page's URL. NAS candidate runs are listed on their parent's page.",
     query: RunQuery,
+    invalid: { in: "query", value: { pageSize: "30", sort: "speed" } },
     response: { status: 200, description: "one page of runs", schema: RunList, example: ex.runListExample },
     errors: [],
   },
@@ -167,6 +170,7 @@ export const OPERATIONS: ApiOperation[] = [
     summary: "Download the runs table",
     description: "The runs matching the filters (at most 10,000), as CSV or JSON.",
     query: RunsExportQuery,
+    invalid: { in: "query", value: { format: "xlsx" } },
     response: { status: 200, description: "a CSV or JSON file (Content-Disposition: attachment)", contentType: "text/csv" },
     errors: [],
   },
@@ -177,6 +181,7 @@ export const OPERATIONS: ApiOperation[] = [
     summary: "Stage points for the scatter",
     description: "Every measured stage of the runs a view shows, or of the runs named in `runs=a,b`; at most 250 runs.",
     query: StagePointsQuery,
+    invalid: { in: "query", value: { runs: "a,,b" } },
     response: { status: 200, description: "the points", schema: StagePoints, example: ex.stagePointsExample },
     errors: [],
   },
