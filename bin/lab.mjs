@@ -233,7 +233,8 @@ function stageRows(run, verdict, prefix = []) {
 
 const STAGE_HEADER = ["#", "technique", "status", "accuracy", "Δ acc", "p50 ms", "speedup", "size", "acc/lat/size", "verdict"];
 
-function requirementsLine(r) {
+function requirementsLine(r = {}) {
+  if (typeof r.maxAccuracyDrop !== "number") return "requirements: –";
   const speedup = r.minLatencyReduction < 1 ? 1 / (1 - r.minLatencyReduction) : Infinity;
   return `requirements: accuracy drop ≤ ${(r.maxAccuracyDrop * 100).toFixed(1)} pp, speedup ≥ ${speedup.toFixed(2)}× (latency −${pct(r.minLatencyReduction, 0)}), size −${pct(r.minSizeReduction, 0)}`;
 }
@@ -317,9 +318,12 @@ const FINISHED = ["succeeded", "failed", "cancelled"];
 async function follow(runId) {
   const printer = progressPrinter();
   let last;
-  for (let attempt = 0; ; attempt++) {
+  // Failed connections in a row: a proxy closing a long stream now and then is normal, a dead server is not.
+  let failures = 0;
+  for (;;) {
     try {
       const response = await request("GET", `/api/runs/${enc(runId)}/events`, { headers: { Accept: "text/event-stream" } });
+      failures = 0;
       await readEvents(response, (event, data) => {
         if (event === "progress") printer.progress(data);
         else if (event === "run") {
@@ -330,10 +334,10 @@ async function follow(runId) {
     } catch (e) {
       // A 4xx (unknown run, bad token) will not get better; a dropped connection might.
       if (e instanceof CliError && e.status >= 400 && e.status < 500) throw e;
-      if (attempt >= 20) throw e instanceof CliError ? e : new CliError(`lost the run's event stream: ${e.message}`);
+      if (++failures > 10) throw e instanceof CliError ? e : new CliError(`lost the run's event stream: ${e.message}`);
     }
     if (last && FINISHED.includes(last.status)) break;
-    await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** Math.min(attempt, 4), 15_000)));
+    await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** failures, 15_000)));
   }
   printer.end();
   return getJson(`/api/runs/${enc(runId)}`);
