@@ -38,7 +38,8 @@ export function errorResponse(error: unknown): Response {
   return json({ error: { code: "internal", message: "Something went wrong on the server; it has been logged." } }, 500);
 }
 
-function summarize(error: z.ZodError): string {
+/** "Invalid request — path: message (and N more)": the message of a 400 (the API reference shows real ones). */
+export function summarize(error: z.ZodError): string {
   const first = error.issues[0];
   const where = first?.path.length ? `${first.path.join(".")}: ` : "";
   return `Invalid request — ${where}${first?.message ?? "invalid"}${error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : ""}`;

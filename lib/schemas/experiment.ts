@@ -18,3 +18,6 @@ export const CreateExperiment = z
   .strict();
 export type CreateExperiment = z.infer<typeof CreateExperiment>;
 export type CreateExperimentInput = z.input<typeof CreateExperiment>;
+
+/** What POST /api/experiments answers: the ids of the experiment and of its first (queued) run. */
+export const ExperimentCreated = z.object({ experimentId: z.string(), runId: z.string() });

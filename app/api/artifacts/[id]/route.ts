@@ -1,13 +1,11 @@
 // Downloads an artifact by id. The file's path comes from the database row, never from the request.
 import { createReadStream, statSync } from "node:fs";
 import { Readable } from "node:stream";
-import { z } from "zod";
 import { artifactFile } from "@/lib/artifacts/store-artifact";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { route } from "@/lib/http/route";
-
-const Params = z.object({ id: z.string().min(1).max(64).regex(/^[\w-]+$/, "not an artifact id") });
+import { ArtifactIdParams as Params } from "@/lib/schemas/artifact";
 
 const CONTENT_TYPES: Record<string, string> = {
   "onnx-fp32": "application/octet-stream",

@@ -1,9 +1,7 @@
-import { z } from "zod";
 import { createSessionToken, passwordMatches, SESSION_COOKIE, SESSION_TTL_MS, authEnabled } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { json, route } from "@/lib/http/route";
-
-const Login = z.object({ password: z.string().min(1, "enter the password").max(1_000) }).strict();
+import { Login } from "@/lib/schemas/auth";
 
 /** Exchange the lab's password for a session cookie (HTTP-only, SameSite=Lax, 7 days). */
 export const POST = route({ body: Login, public: true, maxBodyBytes: 4_096 }, async ({ body, request }) => {

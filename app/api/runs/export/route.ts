@@ -1,14 +1,11 @@
 // GET /api/runs/export?format=csv|json&<the runs table's filters> — the filtered runs as a download.
-import { z } from "zod";
 import { downloadResponse } from "@/lib/dashboard/csv";
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/route";
 import { exportRuns, runsToCsv, runsToJson } from "@/lib/runs/export-runs";
-import { RunQuery } from "@/lib/runs/run-query";
+import { RunsExportQuery as Query } from "@/lib/schemas/run-queries";
 
 export const dynamic = "force-dynamic";
-
-const Query = RunQuery.extend({ format: z.enum(["csv", "json"]).default("csv") });
 
 export const GET = route({ query: Query }, async ({ query }) => {
   const { rows, total } = await exportRuns(db(), query);

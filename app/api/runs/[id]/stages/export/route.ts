@@ -1,14 +1,14 @@
 // GET /api/runs/:id/stages/export?format=csv|json — a run's per-stage comparison table as a download.
-import { z } from "zod";
 import { downloadResponse } from "@/lib/dashboard/csv";
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/route";
 import { exportRunStages } from "@/lib/runs/export-runs";
 import { RunIdParams } from "@/lib/schemas/run";
+import { ExportFormat } from "@/lib/schemas/run-queries";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ params: RunIdParams, query: z.object({ format: z.enum(["csv", "json"]).default("csv") }) }, async ({ params, query }) => {
+export const GET = route({ params: RunIdParams, query: ExportFormat }, async ({ params, query }) => {
   const out = await exportRunStages(db(), params.id);
   return downloadResponse(query.format === "csv" ? out.csv() : out.json(), query.format, `${out.name}-stages`);
 });
