@@ -5,8 +5,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "../errors";
 import { readArchive } from "../ml/data/archive";
-import { inspectDataset, type InspectInput } from "./inspect-dataset";
 import { asAppError } from "./dataset-file-errors";
+import { inspectDataset, type InspectInput } from "./inspect-dataset";
 
 export interface InspectRequest extends InspectInput {
   /** IDX and CIFAR-10 binary uploads: unpack this archive flat into `location` first. */
@@ -22,7 +22,7 @@ async function unpackFlat(archive: string, dir: string): Promise<void> {
 
 async function handle(request: InspectRequest): Promise<InspectReply> {
   try {
-    if (request.unpackFrom) await unpackFlat(request.unpackFrom, request.location).catch((e) => Promise.reject(asAppError(e)));
+    if (request.unpackFrom) await unpackFlat(request.unpackFrom, request.location);
     return { ok: true, summary: await inspectDataset(request) };
   } catch (e) {
     const error = asAppError(e);

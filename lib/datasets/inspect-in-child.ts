@@ -7,8 +7,9 @@ import type { DatasetSummary } from "./inspect-dataset";
 import type { InspectReply, InspectRequest } from "./inspect-child";
 
 // Resolved from the working directory (the repository root for npm start, the worker and the tests): the
-// bundled web server has no source-relative path to the file.
-const CHILD = path.join(process.cwd(), "lib", "datasets", "inspect-child.ts");
+// bundled web server has no source-relative path to the file. turbopackIgnore: the child runs from source under
+// tsx; the bundler must neither resolve nor trace it.
+const CHILD = path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "datasets", "inspect-child.ts");
 const TIMEOUT_MS = 5 * 60_000;
 
 export function inspectInChild(request: InspectRequest, timeoutMs = TIMEOUT_MS): Promise<DatasetSummary> {
