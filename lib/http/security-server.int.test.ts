@@ -153,4 +153,17 @@ describe("dataset locations", () => {
     expect((await list(locked, { authorization: `Bearer ${TOKEN}` })).location).toContain(uploads);
     expect((await rawRequest(`${locked.url}/api/datasets`)).status).toBe(401);
   });
+
+  it("never puts it in a run's snapshot", async () => {
+    const experiment = await db().experiment.create({ data: { id: `exp-${suffix}`, name: `loc-${suffix}`, datasetId: `big-${suffix}`, baseArch: "mlp", tags: [], description: "" } });
+    const run = await db().run.create({
+      data: { id: `run-${suffix}`, experimentId: experiment.id, status: "succeeded", pipeline: [], training: {}, requirements: {}, seed: 1, attempts: 0 },
+    });
+    const res = await rawRequest(`${locked.url}/api/runs/${run.id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status, res.body).toBe(200);
+    const snapshot = JSON.parse(res.body);
+    expect(snapshot.experiment.dataset.id).toBe(`big-${suffix}`);
+    expect(snapshot.experiment.dataset).not.toHaveProperty("location");
+    expect(res.body).not.toContain(uploads);
+  });
 });
