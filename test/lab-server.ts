@@ -26,6 +26,8 @@ export async function ensureBuild(): Promise<void> {
       mkdirSync(lock);
       break;
     } catch {
+      // A lock older than any build is left over from a killed test run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 20 * 60_000) rmdirSync(lock);
       await new Promise((r) => setTimeout(r, 1_000));
     }
   }
