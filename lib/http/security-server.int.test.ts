@@ -155,15 +155,18 @@ describe("dataset locations", () => {
   });
 
   it("never puts it in a run's snapshot", async () => {
-    const experiment = await db().experiment.create({ data: { id: `exp-${suffix}`, name: `loc-${suffix}`, datasetId: `big-${suffix}`, baseArch: "mlp", tags: [], description: "" } });
+    const dataset = await db().dataset.create({
+      data: { id: `loc-${suffix}`, name: `loc-${suffix}`, kind: "idx", location: roots, classes: ["a", "b"], trainCount: 1, testCount: 1, inputShape: [8, 8, 1] },
+    });
+    const experiment = await db().experiment.create({ data: { id: `exp-${suffix}`, name: `loc-${suffix}`, datasetId: dataset.id, baseArch: "mlp", tags: [], description: "" } });
     const run = await db().run.create({
       data: { id: `run-${suffix}`, experimentId: experiment.id, status: "succeeded", pipeline: [], training: {}, requirements: {}, seed: 1, attempts: 0 },
     });
     const res = await rawRequest(`${locked.url}/api/runs/${run.id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status, res.body).toBe(200);
     const snapshot = JSON.parse(res.body);
-    expect(snapshot.experiment.dataset.id).toBe(`big-${suffix}`);
+    expect(snapshot.experiment.dataset.id).toBe(dataset.id);
     expect(snapshot.experiment.dataset).not.toHaveProperty("location");
-    expect(res.body).not.toContain(uploads);
+    expect(res.body).not.toContain(roots);
   });
 });
