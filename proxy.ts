@@ -1,12 +1,16 @@
-// In front of every request: with LAB_PASSWORD set, pages redirect to /login and API routes answer 401 until
-// the request carries a session or an API token. Route handlers check again themselves (lib/http/route.ts).
+// In front of every request but the dataset upload: a Host we do not serve gets 421 (DNS rebinding); with
+// LAB_PASSWORD set, pages redirect to /login and API routes answer 401 until the request carries a session or
+// an API token. Route handlers check all of it again themselves (lib/http/route.ts).
 import { NextResponse, type NextRequest } from "next/server";
+import { refusedHost, refusedHostMessage } from "./lib/auth/allowed-host";
 import { authenticate } from "./lib/auth/session";
 
 const PUBLIC_PATHS = ["/login", "/api/auth/login", "/api/auth/logout"];
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const host = refusedHost(request.headers);
+  if (host !== null) return NextResponse.json({ error: { code: "misdirected", message: refusedHostMessage(host) } }, { status: 421 });
   if (PUBLIC_PATHS.includes(pathname) || authenticate(request.headers).ok) return NextResponse.next();
   if (pathname.startsWith("/api/")) {
     return NextResponse.json({ error: { code: "unauthorized", message: "Sign in first (or send an API token)" } }, { status: 401 });
@@ -17,6 +21,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but Next's own static files.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Everything but Next's own static files and the dataset upload. Next buffers in memory the body of every
+  // request the proxy sees (up to proxyClientMaxBodySize, 10 MB by default); the upload route streams its
+  // body to disk instead, after route() has checked the Host and the session, before reading a byte.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/datasets/upload$).*)"],
 };

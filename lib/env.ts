@@ -20,6 +20,12 @@ const Env = z.object({
   /** Comma-separated bearer tokens for scripts: `Authorization: Bearer <token>`. */
   LAB_API_TOKENS: z.string().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Comma-separated Host names (optionally name:port) the lab answers to besides loopback (DNS-rebinding guard). */
+  LAB_ALLOWED_HOSTS: z.string().optional(),
+  /** Limits on what a dataset's archive or gzip may expand to, checked while decoding (archive and gzip bombs). */
+  DATASET_MAX_UNPACKED_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
+  DATASET_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
+  DATASET_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(4096 * 4096),
 });
 export type Env = z.infer<typeof Env>;
 

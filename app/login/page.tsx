@@ -1,13 +1,13 @@
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { LoginForm } from "./login-form";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
-  // Only same-site paths: an absolute URL here would make the login page an open redirect.
-  const target = next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // Only a path of this lab: anything else would make the login page an open redirect.
   return (
     <>
       <h1>Sign in</h1>
-      <LoginForm next={target} />
+      <LoginForm next={safeNextPath(next)} />
     </>
   );
 }

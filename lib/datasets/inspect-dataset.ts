@@ -1,10 +1,11 @@
 // Validation of a dataset's files at registration, before any run can use it: each format is parsed (image
 // folders: their layout, and one image per class decoded), so truncated files, wrong magic numbers and
-// mismatched counts are answered at once with a 422 naming the file and the problem.
+// mismatched counts are answered at once with a 422 naming the file and the problem (413 for a limit exceeded).
+// Runs in inspect-child.ts, not in the web server.
 import { AppError } from "../errors";
-import { DatasetFormatError } from "../ml/data/idx";
 import { inspectImageFolder } from "../ml/data/image-folder";
 import { loadDataset } from "../ml/data/load-dataset";
+import { asAppError } from "./dataset-file-errors";
 import type { DatasetKind } from "./schemas";
 
 export interface DatasetSummary {
@@ -14,7 +15,14 @@ export interface DatasetSummary {
   inputShape: [number, number, number];
 }
 
-export async function inspectDataset(input: { kind: DatasetKind; location: string; classes?: string[]; inputShape?: [number, number, number] }): Promise<DatasetSummary> {
+export interface InspectInput {
+  kind: DatasetKind;
+  location: string;
+  classes?: string[];
+  inputShape?: [number, number, number];
+}
+
+export async function inspectDataset(input: InspectInput): Promise<DatasetSummary> {
   try {
     let summary: DatasetSummary;
     if (input.kind === "image-folder") {
@@ -32,7 +40,6 @@ export async function inspectDataset(input: { kind: DatasetKind; location: strin
     }
     return summary;
   } catch (e) {
-    if (e instanceof DatasetFormatError) throw new AppError("unprocessable", `The dataset's files are not valid: ${e.message}`);
-    throw e;
+    throw asAppError(e);
   }
 }

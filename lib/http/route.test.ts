@@ -48,3 +48,28 @@ describe("route()", () => {
     expect(JSON.stringify(await b.json())).not.toContain("secret internals");
   });
 });
+
+describe("route() guards", () => {
+  const open = route({}, async () => ({ ok: true }));
+  it("answers 409 to a unique constraint lost to a concurrent request (Prisma P2002)", async () => {
+    const taken = route({}, async () => {
+      throw Object.assign(new Error("Unique constraint failed on the fields: (`id`)"), { code: "P2002" });
+    });
+    const res = await taken(new Request("http://lab.test/"));
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.code).toBe("conflict");
+  });
+
+  it("answers 421 to a Host it does not serve (DNS rebinding) and serves loopback names on any port", async () => {
+    for (const host of ["127.0.0.1:3000", "localhost", "LOCALHOST:8080", "[::1]:3000", "localhost."]) {
+      expect((await open(new Request("http://lab.test/", { headers: { host } }))).status, host).toBe(200);
+    }
+    for (const host of ["evil.example", "evil.example:3000", "localhost.evil.example", "127.0.0.1.nip.io", "localhost:3000@evil", ""]) {
+      const res = await open(new Request("http://lab.test/", { headers: { host } }));
+      expect(res.status, host).toBe(421);
+      expect((await res.json()).error.message).toMatch(/LAB_ALLOWED_HOSTS/);
+    }
+    // A rebound page can set X-Forwarded-Host itself; it is checked too.
+    expect((await open(new Request("http://lab.test/", { headers: { host: "localhost:3000", "x-forwarded-host": "evil.example" } }))).status).toBe(421);
+  });
+});

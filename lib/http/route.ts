@@ -1,6 +1,7 @@
 // The one wrapper every route handler goes through: it reads and validates the body, query and path
 // parameters with zod, calls the operation, and maps every error to `{ error: { code, message, issues? } }`.
 import { z } from "zod";
+import { refusedHost, refusedHostMessage } from "../auth/allowed-host";
 import { authenticate, isCrossSite } from "../auth/session";
 import { AppError } from "../errors";
 
@@ -33,7 +34,9 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
     return json({ error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } }, error.status);
   }
-  if (isPrismaNotFound(error)) return json({ error: { code: "not_found", message: "Not found" } }, 404);
+  if (prismaCode(error) === "P2025") return json({ error: { code: "not_found", message: "Not found" } }, 404);
+  // A unique constraint lost to a concurrent request (two uploads of one name): the loser is told, not a 500.
+  if (prismaCode(error) === "P2002") return json({ error: { code: "conflict", message: "That name is already taken; choose another" } }, 409);
   console.error("[route] unexpected error:", error);
   return json({ error: { code: "internal", message: "Something went wrong on the server; it has been logged." } }, 500);
 }
@@ -45,8 +48,8 @@ export function summarize(error: z.ZodError): string {
   return `Invalid request — ${where}${first?.message ?? "invalid"}${error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : ""}`;
 }
 
-function isPrismaNotFound(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2025";
+function prismaCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null ? (error as { code?: string }).code : undefined;
 }
 
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
@@ -83,10 +86,13 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
 
 /**
  * Every route checks the session itself, besides proxy.ts, so that a request that reaches a handler some other
- * way is still refused; and refuses state changes sent from another site.
+ * way is still refused; and refuses state changes sent from another site and requests naming a Host we do not
+ * serve (DNS rebinding, lib/auth/allowed-host.ts).
  */
 export function guard(request: Request, isPublic = false): void {
   if (isCrossSite(request.method, request.headers, request.url)) throw new AppError("forbidden", "Cross-site request refused");
+  const host = refusedHost(request.headers);
+  if (host !== null) throw new AppError("misdirected", refusedHostMessage(host));
   if (!isPublic && !authenticate(request.headers).ok) throw new AppError("unauthorized", "Sign in first (or send an API token)");
 }
 

@@ -1,13 +1,17 @@
 // Reading the files of a dataset that arrives as a directory, a .tar(.gz) or a .zip, all through one interface.
 // Archives are read whole into memory: the image datasets this lab handles are tens of MB compressed, and one
-// pass over the archive is much faster than seeking per image.
+// pass over the archive is much faster than seeking per image. So that an archive bomb cannot exhaust memory,
+// every read counts entries and unpacked bytes against UnpackLimits and stops at the first one exceeded.
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import path from "node:path";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { unzipSync } from "fflate";
 import * as tar from "tar-stream";
+import { DatasetLimitError } from "./dataset-errors";
 import { DatasetFormatError } from "./idx";
+import { tooManyBytes, tooManyEntries, unpackLimits, type UnpackLimits } from "./unpack-limits";
 
 export interface ArchiveFile {
   /** Path inside the archive or directory, "/"-separated, without a leading "./". */
@@ -39,21 +43,51 @@ const normalise = (name: string) => name.replace(/\\/g, "/").replace(/^\.\//, ""
 /** Hidden files and macOS resource forks that archivers add and that are never data. */
 const isJunk = (name: string) => name.split("/").some((part) => part.startsWith(".") || part === "__MACOSX");
 
-function walk(dir: string, prefix: string, wanted: (name: string) => boolean, out: ArchiveFile[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const name = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (isJunk(name)) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, name, wanted, out);
-    else if (entry.isFile() && wanted(name)) out.push({ name, data: readFileSync(full) });
+/** Counts entries and bytes against the limits; throws the first limit exceeded. */
+class Budget {
+  private entries = 0;
+  private bytes = 0;
+  constructor(private readonly location: string, private readonly limits: UnpackLimits) {}
+  entry(): void {
+    if (++this.entries > this.limits.maxEntries) throw tooManyEntries(this.location, this.limits.maxEntries);
+  }
+  add(bytes: number): void {
+    this.bytes += bytes;
+    if (this.bytes > this.limits.maxUnpackedBytes) throw tooManyBytes(this.location, this.limits.maxUnpackedBytes);
   }
 }
 
-async function readTar(location: string, gzip: boolean, wanted: (name: string) => boolean): Promise<ArchiveFile[]> {
+function walk(dir: string, prefix: string, wanted: (name: string) => boolean, out: ArchiveFile[], budget: Budget): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    budget.entry();
+    const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (isJunk(name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, name, wanted, out, budget);
+    else if (entry.isFile() && wanted(name)) {
+      budget.add(statSync(full).size);
+      out.push({ name, data: readFileSync(full) });
+    }
+  }
+}
+
+async function readTar(location: string, gzip: boolean, wanted: (name: string) => boolean, budget: Budget): Promise<ArchiveFile[]> {
   const out: ArchiveFile[] = [];
   const extract = tar.extract();
+  // Every byte the tar parser sees counts, skipped entries too: inflating them costs as much as keeping them.
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        budget.add(chunk.length);
+        done(null, chunk);
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+  });
   const consume = (async () => {
     for await (const entry of extract) {
+      budget.entry();
       const name = normalise(entry.header.name);
       if (entry.header.type === "file" && !isJunk(name) && wanted(name)) {
         const chunks: Buffer[] = [];
@@ -66,28 +100,40 @@ async function readTar(location: string, gzip: boolean, wanted: (name: string) =
   })();
   try {
     const source = createReadStream(location);
-    await Promise.all([gzip ? pipeline(source, createGunzip(), extract) : pipeline(source, extract), consume]);
+    await Promise.all([gzip ? pipeline(source, createGunzip(), counter, extract) : pipeline(source, counter, extract), consume]);
   } catch (e) {
+    if (e instanceof DatasetLimitError) throw e;
     throw new DatasetFormatError(location, `corrupt or truncated ${gzip ? "tar.gz" : "tar"} archive (${(e as Error).message})`);
   }
   return out;
 }
 
-function readZip(location: string, wanted: (name: string) => boolean): ArchiveFile[] {
+function readZip(location: string, wanted: (name: string) => boolean, budget: Budget): ArchiveFile[] {
   try {
-    const files = unzipSync(readFileSync(location), { filter: (f) => !f.name.endsWith("/") && !isJunk(normalise(f.name)) && wanted(normalise(f.name)) });
+    // The filter sees each entry's declared size before it is inflated, and fflate inflates into a buffer of
+    // exactly that size, so the declared sizes bound the memory even when they lie.
+    const files = unzipSync(readFileSync(location), {
+      filter: (f) => {
+        budget.entry();
+        const keep = !f.name.endsWith("/") && !isJunk(normalise(f.name)) && wanted(normalise(f.name));
+        if (keep) budget.add(f.originalSize);
+        return keep;
+      },
+    });
     return Object.entries(files).map(([name, data]) => ({ name: normalise(name), data }));
   } catch (e) {
+    if (e instanceof DatasetLimitError) throw e;
     throw new DatasetFormatError(location, `corrupt or truncated zip archive (${(e as Error).message})`);
   }
 }
 
 /** Every regular file of `location` whose name passes `wanted`, sorted by name (so loading is deterministic). */
-export async function readArchive(location: string, wanted: (name: string) => boolean = () => true): Promise<ArchiveFile[]> {
+export async function readArchive(location: string, wanted: (name: string) => boolean = () => true, limits: UnpackLimits = unpackLimits()): Promise<ArchiveFile[]> {
   const kind = archiveKind(location);
   const files: ArchiveFile[] = [];
-  if (kind === "directory") walk(location, "", wanted, files);
-  else if (kind === "zip") files.push(...readZip(location, wanted));
-  else files.push(...(await readTar(location, kind === "tar.gz", wanted)));
+  const budget = new Budget(location, limits);
+  if (kind === "directory") walk(location, "", wanted, files, budget);
+  else if (kind === "zip") files.push(...readZip(location, wanted, budget));
+  else files.push(...(await readTar(location, kind === "tar.gz", wanted, budget)));
   return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

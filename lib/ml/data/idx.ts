@@ -3,13 +3,11 @@
 // (type 0x08) occur in these datasets. Files may be gzip-compressed.
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { DatasetFormatError } from "./dataset-errors";
+import { tooManyBytes, unpackLimits } from "./unpack-limits";
 
-export class DatasetFormatError extends Error {
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = "DatasetFormatError";
-  }
-}
+// Defined in dataset-errors.ts (next to DatasetLimitError); re-exported where it has always been imported from.
+export { DatasetFormatError };
 
 export interface IdxArray {
   shape: number[];
@@ -39,12 +37,14 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-export function readIdxFile(file: string): IdxArray {
+/** A gzipped file is inflated only up to `maxUnpackedBytes` (a gzip bomb stops there, with an error naming it). */
+export function readIdxFile(file: string, maxUnpackedBytes = unpackLimits().maxUnpackedBytes): IdxArray {
   let bytes: Uint8Array = readFileSync(file);
   if (isGzip(bytes)) {
     try {
-      bytes = gunzipSync(bytes);
-    } catch {
+      bytes = gunzipSync(bytes, { maxOutputLength: maxUnpackedBytes });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw tooManyBytes(file, maxUnpackedBytes);
       throw new DatasetFormatError(file, "corrupt or truncated gzip stream");
     }
   }

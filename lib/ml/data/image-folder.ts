@@ -6,6 +6,7 @@ import sharp from "sharp";
 import { readArchive, type ArchiveFile } from "./archive";
 import { DatasetFormatError } from "./idx";
 import type { ImageSplit, LoadedDataset } from "./types";
+import { tooManyPixels, unpackLimits } from "./unpack-limits";
 
 export interface ImageFolderOptions {
   /** [height, width, channels]: resize every image to this size and convert to 1 (grey) or 3 (RGB) channels. */
@@ -59,8 +60,10 @@ export function folderLayout(files: ArchiveFile[], location: string): FolderLayo
 /** Decoded pixels of one image at the target size and channel count. */
 async function decode(entry: FolderEntry, shape: [number, number, number], resize: boolean, location: string): Promise<Uint8Array> {
   const [h, w, c] = shape;
+  // A few KB of PNG can declare a gigapixel image (a decompression bomb): sharp refuses it from the header.
+  const maxPixels = unpackLimits().maxImagePixels;
   try {
-    let image = sharp(entry.file.data, { failOn: "error" });
+    let image = sharp(entry.file.data, { failOn: "error", limitInputPixels: maxPixels });
     image = c === 1 ? image.grayscale() : image.removeAlpha().toColourspace("srgb");
     if (resize) image = image.resize(w, h, { fit: "fill" });
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
@@ -71,6 +74,7 @@ async function decode(entry: FolderEntry, shape: [number, number, number], resiz
     return data;
   } catch (e) {
     if (e instanceof DatasetFormatError) throw e;
+    if (/pixel limit/i.test((e as Error).message)) throw tooManyPixels(`${location}: ${entry.file.name}`, maxPixels);
     throw new DatasetFormatError(location, `${entry.file.name} cannot be decoded (${(e as Error).message})`);
   }
 }
@@ -80,9 +84,12 @@ export async function probeShape(entry: FolderEntry, location: string): Promise<
   try {
     const meta = await sharp(entry.file.data).metadata();
     if (!meta.width || !meta.height) throw new Error("no size in the header");
+    const maxPixels = unpackLimits().maxImagePixels;
+    if (meta.width * meta.height > maxPixels) throw tooManyPixels(`${location}: ${entry.file.name}`, maxPixels);
     const grey = meta.channels !== undefined && meta.channels <= 2;
     return [meta.height, meta.width, grey ? 1 : 3];
   } catch (e) {
+    if (e instanceof DatasetFormatError) throw e;
     throw new DatasetFormatError(location, `${entry.file.name} cannot be read (${(e as Error).message})`);
   }
 }
