@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { splitAsFloat } from "../ml/tensors";
 import { exportOnnx } from "../onnx/export";
 import { evaluateOnnx } from "../onnx/session";
-import { crossEntropy, fineTune, trainableVariables } from "./fine-tune";
+import { classifierObjective, fineTune } from "./fine-tune";
 import { kernelLayers, kernelVariable } from "./model-graph";
 import { quantize } from "./quantize";
 import { QuantizeParams } from "./quantize.schema";
@@ -17,16 +17,7 @@ beforeAll(async () => {
   // A briefly trained model: quantizing random weights says little about accuracy.
   trained = tinyModel("mobilenet-v2", 4, 0.5);
   const { ctx } = testContext(trained, { training: { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: "adam" } });
-  await fineTune(ctx, {
-    ...ctx.training,
-    variables: trainableVariables(trained),
-    loss: (x, y) => {
-      const logits = trained.apply(x, { training: true }) as tf.Tensor2D;
-      return { loss: crossEntropy(logits, y, 4), logits };
-    },
-    predict: (x) => trained.predict(x) as tf.Tensor2D,
-    record: false,
-  });
+  await fineTune(ctx, { ...classifierObjective(trained), record: false });
 }, 120_000);
 
 /** Largest number of distinct values in any output channel of any kernel. */
