@@ -17,8 +17,9 @@ const kernels = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.da
 describe("fineTune: resume through the technique API", () => {
   it("unstructured pruning killed after epoch 1 of 3 resumes to the same weights and masks as an uninterrupted run", async () => {
     const input = tinyModel("bench-cnn", 2);
-    // the mask schedule spans the epochs, so the restored masks and step matter
-    const params = PruneParams.parse({ method: "unstructured", epochs: 3, schedule: { kind: "polynomial_decay", finalSparsity: 0.6, frequency: 3 } });
+    // The last masks are made from trained weights at step 6 of 24 (8 steps an epoch), before the kill: only the
+    // checkpoint knows them (a resume without them would start again from the step-0 masks and let weights regrow).
+    const params = PruneParams.parse({ method: "unstructured", epochs: 3, schedule: { kind: "polynomial_decay", finalSparsity: 0.6, beginStep: 0, endStep: 6, frequency: 3 } });
     const training = { epochs: 3, batchSize: 32, learningRate: 0.003, optimizer: "adamw" as const, weightDecay: 0.01, schedule: { kind: "cosine" as const } };
 
     const straight = await prune.apply(input, params, testContext(input, { training, checkpoints: memoryCheckpointStore() }).ctx);
@@ -39,6 +40,7 @@ describe("fineTune: resume through the technique API", () => {
     const diff = Math.max(...a.map((w, i) => Math.max(...w.map((v, j) => Math.abs(v - b[i][j])))));
     expect(diff).toBeLessThan(1e-5);
     expect(resumed.details?.sparsity).toBe(straight.details?.sparsity);
+    expect(resumed.details?.sparsity).toBeCloseTo(0.6, 2);
     tf.dispose(Object.values(await Promise.all(store.keys().map((k) => store.load(k)))).flatMap((s) => Object.values(s!.tensors)));
     [input, straight.model, resumed.model].forEach((m) => m.dispose());
   });
