@@ -308,6 +308,8 @@ export async function trainObjective(objective: Objective, trainSplit: ImageSpli
     const resumed = opts.checkpoint ? await restoreState(opts, objective, optimizer) : null;
     if (resumed) {
       startEpoch = resumed.epoch as number;
+      // Early stopping keeps counting from the best epoch before the kill; that epoch's weights are not in the
+      // checkpoint, so restoreBest can only go back to a best epoch reached after the resume.
       best = { accuracy: (resumed.bestAccuracy as number | null) ?? -Infinity, epoch: (resumed.bestEpoch as number) ?? 0, weights: undefined };
       opts.onResume?.(startEpoch);
     }
