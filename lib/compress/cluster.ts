@@ -6,7 +6,7 @@
 import { gzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
 import { ClusterParams } from "./cluster.schema";
-import { crossEntropy, fineTune } from "./fine-tune";
+import { fineTune } from "./fine-tune";
 import { foldBatchNorm, kernelLayers, kernelVariable, runGraph } from "./model-graph";
 import { throwIfCancelled } from "./cancel";
 import type { StageResult, Technique, TechniqueContext } from "./types";
@@ -146,17 +146,15 @@ async function apply(input: tf.LayersModel, params: ClusterParams, ctx: Techniqu
     const kernels = new Set(clustered.map((c) => c.kernel));
     const variables = [...model.trainableWeights.map((w) => w.read() as tf.Variable).filter((v) => !kernels.has(v)), ...clustered.map((c) => c.centroids)];
     const hooks = { kernel: (layer: tf.layers.Layer, kernel: tf.Tensor) => (byLayer.has(layer.name) ? sharedKernel(byLayer.get(layer.name)!) : kernel) };
+    // Assignments are fixed during fine-tuning and k-means on the unchanged input is deterministic, so a resumed
+    // stage recomputes the same ones; the checkpoint holds the centroids and the other trained variables.
     await fineTune(ctx, {
-      epochs: params.epochs ?? ctx.training.epochs,
-      batchSize: ctx.training.batchSize,
-      learningRate: params.learningRate ?? ctx.training.learningRate,
-      optimizer: ctx.training.optimizer,
+      epochs: params.epochs,
+      learningRate: params.learningRate,
       variables,
-      loss: (x, y) => {
-        const logits = runGraph(model, x, true, hooks) as tf.Tensor2D;
-        return { loss: crossEntropy(logits, y, ctx.numClasses), logits };
-      },
+      logits: (x) => runGraph(model, x, true, hooks) as tf.Tensor2D,
       predict: (x) => runGraph(model, x, false, hooks) as tf.Tensor2D,
+      checkpoint: "cluster",
     });
     // Strip: the shared values become the plain kernels of an ordinary model.
     for (const c of clustered) tf.tidy(() => c.kernel.assign(sharedKernel(c)));

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../ml/models/architecture";
 import { buildModel } from "../ml/models/zoo";
 import { DistillParams } from "./distill.schema";
-import { crossEntropy, fineTune, trainableVariables } from "./fine-tune";
+import { classifierObjective, crossEntropy, fineTune } from "./fine-tune";
 import { cloneModel } from "./model-graph";
 import { throwIfCancelled } from "./cancel";
 import type { StageResult, Technique, TechniqueContext } from "./types";
@@ -15,7 +15,7 @@ export function distillationLoss(
   studentLogits: tf.Tensor2D,
   teacherLogits: tf.Tensor2D,
   labels: tf.Tensor1D,
-  opts: { temperature: number; alpha: number; numClasses: number },
+  opts: { temperature: number; alpha: number; numClasses: number; labelSmoothing?: number },
 ): tf.Scalar {
   return tf.tidy(() => {
     const T = opts.temperature;
@@ -24,7 +24,7 @@ export function distillationLoss(
     const logStudent = tf.logSoftmax(tf.div(studentLogits, T));
     // KL(p‖q) = Σ p (log p − log q), summed over classes, averaged over the batch.
     const kl = tf.mean(tf.sum(tf.mul(teacher, tf.sub(logTeacher, logStudent)), 1));
-    const hard = crossEntropy(studentLogits, labels, opts.numClasses);
+    const hard = crossEntropy(studentLogits, labels, opts.numClasses, opts.labelSmoothing);
     return tf.add(tf.mul(kl, opts.alpha * T * T), tf.mul(hard, 1 - opts.alpha)) as tf.Scalar;
   });
 }
@@ -56,18 +56,13 @@ async function apply(model: tf.LayersModel, params: DistillParams, ctx: Techniqu
   ctx.log(`distill: ${teacherName} → ${params.student === "input" ? "input model" : `${params.student} (width ${params.width})`}, T=${params.temperature}, α=${params.alpha}`);
   try {
     const { valAccuracy } = await fineTune(ctx, {
-      epochs: params.epochs ?? ctx.training.epochs,
-      batchSize: ctx.training.batchSize,
-      learningRate: params.learningRate ?? ctx.training.learningRate,
-      optimizer: ctx.training.optimizer,
-      variables: trainableVariables(student),
-      loss: (x, y) => {
-        // The teacher runs in inference mode (moving BN statistics) and gets no gradient: it is not in `variables`.
-        const teacherLogits = teacher.apply(x, { training: false }) as tf.Tensor2D;
-        const logits = student.apply(x, { training: true }) as tf.Tensor2D;
-        return { loss: distillationLoss(logits, teacherLogits, y, { ...params, numClasses: ctx.numClasses }), logits };
-      },
-      predict: (x) => student.predict(x) as tf.Tensor2D,
+      ...classifierObjective(student),
+      epochs: params.epochs,
+      learningRate: params.learningRate,
+      // The teacher runs in inference mode (moving BN statistics) and gets no gradient: it is not in `variables`.
+      loss: ({ logits, labels, images }) =>
+        distillationLoss(logits, teacher.apply(images, { training: false }) as tf.Tensor2D, labels, { ...params, numClasses: ctx.numClasses, labelSmoothing: ctx.training.labelSmoothing }),
+      checkpoint: "distill",
     });
     return {
       model: student, precision: "fp32",

@@ -36,8 +36,15 @@ async function measureCost(config: NasConfig, ctx: TechniqueContext, budget: Nas
   const stats = modelStats(model);
   let latencyMs: number | undefined;
   if (budget.kind === "latencyMs") {
-    const [h, w, c] = ctx.inputShape;
-    latencyMs = (await measureLatency(exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { threads: 1, runs: SEARCH_LATENCY_RUNS })).p50Ms;
+    // Measured once per candidate and kept: a resumed search must judge a candidate as the first attempt did.
+    const key = `nas-latency/${configKey(config)}`;
+    const saved = await ctx.checkpoints?.load(key);
+    if (saved) latencyMs = saved.meta.latencyMs as number;
+    else {
+      const [h, w, c] = ctx.inputShape;
+      latencyMs = (await measureLatency(exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { threads: 1, runs: SEARCH_LATENCY_RUNS })).p50Ms;
+      await ctx.checkpoints?.save(key, { latencyMs }, {});
+    }
   }
   const cost = budget.kind === "params" ? stats.params : budget.kind === "macs" ? stats.macs : latencyMs!;
   const feasible = cost <= budget.max;
@@ -47,21 +54,41 @@ async function measureCost(config: NasConfig, ctx: TechniqueContext, budget: Nas
 
 const costOf = (e: Entry, kind: NasParams["budget"]["kind"]) => (kind === "params" ? e.params : kind === "macs" ? e.macs : e.latencyMs!);
 
+/**
+ * One successive-halving rung of a candidate: train its proxy `steps` more steps, then score it. Each result (the
+ * weights and the accuracy) is checkpointed, so a resumed search replays its seeded sampling with the same results
+ * and never trains a finished candidate again: which candidates, their accuracies, their rungs and the sampler's
+ * random state all follow from the run's seed and those results.
+ */
 async function trainProxy(e: Entry, steps: number, proxyTrain: ImageSplit, proxyVal: ImageSplit, ctx: TechniqueContext, salt: number): Promise<void> {
   const model = e.model!;
+  const rung = e.rungs.length;
+  const key = `nas-proxy/${configKey(e.config)}/rung-${rung}`;
+  const saved = await ctx.checkpoints?.load(key);
+  if (saved) {
+    const weights = model.weights.map((_, i) => saved.tensors[`w/${i}`]);
+    try {
+      model.setWeights(weights);
+    } finally {
+      tf.dispose(Object.values(saved.tensors));
+    }
+    e.rungs.push(saved.meta.accuracy as number);
+    ctx.log(`nas: ${configKey(e.config)} rung ${rung} restored from its checkpoint`);
+    return;
+  }
   await fineTune(ctx, {
     epochs: Math.ceil(steps / stepsPerEpoch(proxyTrain.count, ctx.training.batchSize)),
     maxSteps: steps,
-    batchSize: ctx.training.batchSize,
-    learningRate: ctx.training.learningRate,
-    optimizer: ctx.training.optimizer,
-    ...classifierObjective(model, ctx.numClasses),
+    ...classifierObjective(model),
     train: proxyTrain,
     skipValidation: true,
     record: false,
     seedOffset: salt,
   });
-  e.rungs.push(accuracyOn((x) => model.predict(x) as tf.Tensor2D, proxyVal));
+  const accuracy = accuracyOn((x) => model.predict(x) as tf.Tensor2D, proxyVal);
+  e.rungs.push(accuracy);
+  ctx.log(`nas: ${configKey(e.config)} rung ${rung} trained`);
+  await ctx.checkpoints?.save(key, { accuracy }, Object.fromEntries(model.getWeights().map((w, i) => [`w/${i}`, w])));
 }
 
 async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueContext): Promise<StageResult> {
@@ -125,12 +152,10 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
     const final = buildNasModel(best.config, { inputShape: ctx.inputShape, numClasses: ctx.numClasses, seed: ctx.seed + 1 });
     try {
       await fineTune(ctx, {
-        epochs: params.epochs ?? ctx.training.epochs,
-        batchSize: ctx.training.batchSize,
-        learningRate: ctx.training.learningRate,
-        optimizer: ctx.training.optimizer,
-        ...classifierObjective(final, ctx.numClasses),
+        epochs: params.epochs,
+        ...classifierObjective(final),
         stageFraction: (f) => 0.5 + 0.5 * f,
+        checkpoint: "nas-final",
       });
     } catch (e) {
       final.dispose();

@@ -64,3 +64,24 @@ export function kernelSparsity(model: tf.LayersModel): { overall: number; perLay
   }
   return { overall: total ? zeros / total : 0, perLayer };
 }
+
+/** Masks keyed by kernel position, for a checkpoint (variable names differ between processes). */
+export function masksByPosition(model: tf.LayersModel, masks: Masks | undefined): tf.NamedTensorMap {
+  const out: tf.NamedTensorMap = {};
+  if (masks) kernelLayers(model).forEach((l, i) => {
+    const m = masks.get(kernelVariable(l)!);
+    if (m) out[`kernel-${i}`] = m;
+  });
+  return out;
+}
+
+/** The masks of a checkpoint (what masksByPosition saved), taking ownership of its tensors; disposes `previous`. */
+export function masksFromPosition(model: tf.LayersModel, tensors: tf.NamedTensorMap, previous?: Masks): Masks | undefined {
+  disposeMasks(previous);
+  const masks: Masks = new Map();
+  kernelLayers(model).forEach((l, i) => {
+    const m = tensors[`kernel-${i}`];
+    if (m) masks.set(kernelVariable(l)!, m);
+  });
+  return masks.size ? masks : undefined;
+}

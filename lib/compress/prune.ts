@@ -4,24 +4,23 @@
 // (prune-structured.ts), then fine-tuned.
 import * as tf from "@tensorflow/tfjs";
 import { modelStats } from "../ml/model-stats";
+import { recalibrateBatchNorm } from "../ml/recalibrate-batchnorm";
 import { classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
 import { cloneModel } from "./model-graph";
-import { applyMasks, computeMasks, disposeMasks, kernelSparsity, type Masks } from "./prune-magnitude";
+import { applyMasks, computeMasks, disposeMasks, kernelSparsity, masksByPosition, masksFromPosition, type Masks } from "./prune-magnitude";
 import { resolveSchedule, sparsityAt } from "./prune-schedule";
 import { planChannelPruning, removeChannels, structuredCheck } from "./prune-structured";
 import { PruneParams } from "./prune.schema";
 import { throwIfCancelled } from "./cancel";
 import type { StageResult, Technique, TechniqueContext } from "./types";
 
-function trainOptions(model: tf.LayersModel, params: PruneParams, ctx: TechniqueContext) {
-  return {
-    epochs: params.epochs ?? ctx.training.epochs,
-    batchSize: ctx.training.batchSize,
-    learningRate: params.learningRate ?? ctx.training.learningRate,
-    optimizer: ctx.training.optimizer,
-    ...classifierObjective(model, ctx.numClasses),
-  };
-}
+/** The stage's fine-tuning: the model's own objective, the run's settings with the stage's epochs and learning rate. */
+const trainOptions = (model: tf.LayersModel, params: PruneParams) => ({
+  ...classifierObjective(model),
+  epochs: params.epochs,
+  learningRate: params.learningRate,
+  checkpoint: "prune",
+});
 
 async function pruneUnstructured(input: tf.LayersModel, params: PruneParams, ctx: TechniqueContext): Promise<StageResult> {
   throwIfCancelled(ctx);
@@ -45,9 +44,18 @@ async function pruneUnstructured(input: tf.LayersModel, params: PruneParams, ctx
   try {
     maybeUpdate(0);
     await fineTune(ctx, {
-      ...trainOptions(model, params, ctx),
-      afterStep: maybeUpdate,
+      ...trainOptions(model, params),
+      afterStep: (step) => maybeUpdate(step + 1),
       epochMetrics: () => ({ sparsity: kernelSparsity(model).overall, target_sparsity: current }),
+      // The masks and the sparsity they were made for, so a resumed stage keeps pruning the same weights.
+      extraState: {
+        save: () => ({ meta: { current }, tensors: masksByPosition(model, masks) }),
+        restore: (meta, tensors) => {
+          current = meta.current as number;
+          masks = masksFromPosition(model, tensors, masks);
+          if (masks) applyMasks(masks);
+        },
+      },
     });
     const measured = kernelSparsity(model);
     ctx.log(`prune: measured kernel sparsity ${(measured.overall * 100).toFixed(2)}% (target ${(schedule.finalSparsity * 100).toFixed(2)}%)`);
@@ -68,7 +76,10 @@ async function pruneStructured(input: tf.LayersModel, params: PruneParams, ctx: 
     const before = modelStats(input);
     const after = modelStats(model);
     ctx.log(`prune: removed channels in ${plan.groups.length} groups; params ${before.params} → ${after.params}, MACs ${before.macs} → ${after.macs}`);
-    await fineTune(ctx, trainOptions(model, params, ctx));
+    // Removing channels leaves BatchNorm statistics of the old channel mix: recalibrate before fine-tuning (the
+    // loop recalibrates again at its end).
+    recalibrateBatchNorm(model, ctx.train, { batchSize: ctx.training.batchSize, seed: ctx.seed });
+    await fineTune(ctx, trainOptions(model, params));
     return {
       model,
       precision: "fp32",

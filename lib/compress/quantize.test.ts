@@ -4,7 +4,7 @@ import { splitAsFloat } from "../ml/tensors";
 import { exportOnnx } from "../onnx/export";
 import type { QuantizationParams } from "../onnx/quantize";
 import { compareOnnx, predictTfjs } from "../onnx/verify";
-import { crossEntropy, fineTune, trainableVariables } from "./fine-tune";
+import { classifierObjective, fineTune } from "./fine-tune";
 import { foldBatchNorm, kernelLayers, kernelVariable } from "./model-graph";
 import { calibrate } from "../onnx/calibrate";
 import { calibrationImages, quantize } from "./quantize";
@@ -20,16 +20,7 @@ beforeAll(async () => {
   // moving statistics need 4 epochs here before inference mode leaves chance level (measured: 0.25 until epoch 4).
   trained = tinyModel("bench-cnn", 4);
   const { ctx } = testContext(trained, { training: { epochs: 4, batchSize: 32, learningRate: 0.01, optimizer: "adam" } });
-  await fineTune(ctx, {
-    ...ctx.training,
-    variables: trainableVariables(trained),
-    loss: (x, y) => {
-      const logits = trained.apply(x, { training: true }) as tf.Tensor2D;
-      return { loss: crossEntropy(logits, y, 4), logits };
-    },
-    predict: (x) => trained.predict(x) as tf.Tensor2D,
-    record: false,
-  });
+  await fineTune(ctx, { ...classifierObjective(trained), record: false });
 }, 120_000);
 
 /** Per output channel: how far each weight is from `reference`, in units of half its int8 step (max|ref_c|/127/2).

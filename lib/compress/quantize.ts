@@ -14,7 +14,7 @@ import { calibrate } from "../onnx/calibrate";
 import { buildGraph, calibrationKey } from "../onnx/export";
 import type { QuantizationParams } from "../onnx/quantize";
 import { activationQParams, fakeQuantActivation, fakeQuantWeights } from "./fake-quant";
-import { crossEntropy, fineTune, trainableVariables } from "./fine-tune";
+import { fineTune, trainableVariables } from "./fine-tune";
 import { foldBatchNorm, kernelLayers, kernelVariable, runGraph, type GraphHooks } from "./model-graph";
 import { QuantizeParams } from "./quantize.schema";
 import { throwIfCancelled } from "./cancel";
@@ -74,15 +74,13 @@ async function quantizationAwareTraining(model: tf.LayersModel, initial: Quantiz
   try {
     await fineTune(ctx, {
       epochs: params.epochs,
-      batchSize: ctx.training.batchSize,
       learningRate: params.learningRate,
-      optimizer: ctx.training.optimizer,
       variables: trainableVariables(model),
-      loss: (x, y) => {
-        const logits = runGraph(model, x, true, hooks(true)) as tf.Tensor2D;
-        return { loss: crossEntropy(logits, y, ctx.numClasses), logits };
-      },
+      // The moving-average ranges change every step outside the optimizer: the checkpoint keeps them too.
+      state: [...ranges.values()].flatMap((r) => [r.min, r.max]),
+      logits: (x) => runGraph(model, x, true, hooks(true)) as tf.Tensor2D,
       predict: (x) => runGraph(model, x, false, hooks(false)) as tf.Tensor2D,
+      checkpoint: "qat",
     });
     const activationRanges = { ...initial.activationRanges };
     for (const layer of observed) {

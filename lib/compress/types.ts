@@ -3,7 +3,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { z } from "zod";
 import type { ImageSplit } from "../ml/data/types";
-import type { LrSchedule } from "../ml/schedules";
+import type { CheckpointStore } from "../ml/checkpoint-store";
+import type { TrainingSetup, TrainSettings } from "../ml/train";
 import type { QuantizationParams } from "../onnx/quantize";
 
 export interface TechniqueProgress {
@@ -24,8 +25,14 @@ export interface TechniqueContext {
   val: ImageSplit;
   numClasses: number;
   seed: number;
-  /** The run's training settings (a technique's own fine-tuning params take precedence where it has them). */
-  training: { epochs: number; batchSize: number; learningRate: number; optimizer: "adam" | "sgd"; schedule?: LrSchedule };
+  /** The run's training settings, all of them: every training loop of the stage uses them (a technique's own
+   *  epochs and learning rate take precedence where it has them). */
+  training: TrainSettings;
+  /** Where the stage's training loops checkpoint each epoch (and NAS its evaluated candidates), so a killed worker
+   *  resumes the stage; absent: no resume. */
+  checkpoints?: CheckpointStore;
+  /** Told what each training loop of the stage trains with (the stage runner records it in the stage's details). */
+  onTrainingSetup?: (setup: TrainingSetup) => void;
   /** The run's baseline (stage 0) model — the default teacher for distillation. */
   baseline: tf.LayersModel;
   /** Another run's final model (a distillation teacher); the caller owns and disposes it. */

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticDataset } from "./data/synthetic";
-import { train, TrainingCancelled, type TrainOptions } from "./train";
+import { memoryCheckpointStore } from "./checkpoint-store";
+import { train, TrainingCancelled, type TrainingSetup, type TrainOptions } from "./train";
 
 const data = syntheticDataset({ train: 128, test: 64, size: 8, classes: 4 });
 const base: TrainOptions = { epochs: 3, batchSize: 32, learningRate: 0.01, optimizer: "adam", seed: 1, numClasses: 4 };
@@ -107,6 +108,71 @@ describe("train", () => {
       afterStep: (s) => void steps.push(s),
     });
     expect(steps).toEqual([0, 1, 2, 3]);
+    m.dispose();
+  });
+});
+
+describe("train: checkpoints", () => {
+  /** Trains `epochs` epochs, aborting after epoch `killAfter` (a dead worker), then resumes in a fresh loop. */
+  async function interrupted(opts: TrainOptions, killAfter: number, store = memoryCheckpointStore()): Promise<Float32Array[]> {
+    const m = model();
+    const controller = new AbortController();
+    const first = train(m, data.train, data.test, {
+      ...opts, signal: controller.signal, checkpoint: { store, key: "train" },
+      onEpochEnd: (e) => void (e.epoch === killAfter && controller.abort()),
+    });
+    await expect(first).rejects.toBeInstanceOf(TrainingCancelled);
+    // The dead worker's process is gone: rebuild the model (different weights until the checkpoint is restored).
+    m.dispose();
+    const again = model();
+    tf.tidy(() => again.setWeights(again.getWeights().map((w) => tf.randomNormal(w.shape))));
+    const resumedFrom: number[] = [];
+    const epochs = await train(again, data.train, data.test, { ...opts, checkpoint: { store, key: "train" }, onResume: (e) => void resumedFrom.push(e) });
+    expect(resumedFrom).toEqual([killAfter]);
+    expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: opts.epochs - killAfter }, (_, i) => killAfter + 1 + i));
+    const weights = again.getWeights().map((w) => w.dataSync() as Float32Array);
+    again.dispose();
+    return weights;
+  }
+
+  async function straight(opts: TrainOptions): Promise<Float32Array[]> {
+    const m = model();
+    await train(m, data.train, data.test, opts);
+    const weights = m.getWeights().map((w) => w.dataSync() as Float32Array);
+    m.dispose();
+    return weights;
+  }
+
+  const maxDifference = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((w, i) => Math.max(...w.map((v, j) => Math.abs(v - b[i][j])))));
+
+  for (const optimizer of ["adamw", "sgd"] as const) {
+    it(`a ${optimizer} run killed after an epoch resumes to the weights of an uninterrupted run (moments, step and schedule continue)`, async () => {
+      const opts: TrainOptions = { ...base, epochs: 3, optimizer, momentum: 0.8, nesterov: true, weightDecay: 1e-3, schedule: { kind: "cosine" }, augment: { cropPadding: 1, horizontalFlip: true }, recalibrationImages: 64 };
+      const reference = await straight(opts);
+      const resumed = await interrupted(opts, 1);
+      expect(maxDifference(reference, resumed)).toBeLessThan(1e-5);
+    });
+  }
+
+  it("a resume without the optimizer's moments would differ (what the test above guards)", async () => {
+    const opts: TrainOptions = { ...base, epochs: 3, schedule: { kind: "cosine" }, recalibrationImages: 64 };
+    const reference = await straight(opts);
+    const store = memoryCheckpointStore();
+    const forgetful = { ...store, load: async (key: string) => {
+      const s = await store.load(key);
+      if (!s) return s;
+      for (const k of Object.keys(s.tensors)) if (k.startsWith("opt/")) s.tensors[k] = tf.zerosLike(s.tensors[k]);
+      return s;
+    } };
+    const resumed = await interrupted(opts, 1, forgetful);
+    expect(maxDifference(reference, resumed)).toBeGreaterThan(1e-3);
+  });
+
+  it("reports the optimizer it built, with tfjs' own config", async () => {
+    const m = model();
+    let setup: TrainingSetup | undefined;
+    await train(m, data.train, data.test, { ...base, epochs: 1, optimizer: "sgd", momentum: 0.7, nesterov: true, weightDecay: 0.002, labelSmoothing: 0.1, onSetup: (s) => (setup = s) });
+    expect(setup).toMatchObject({ optimizer: "sgd", optimizerClass: "Momentum", optimizerConfig: { momentum: 0.7, useNesterov: true }, weightDecay: 0.002, decoupledWeightDecay: false, labelSmoothing: 0.1 });
     m.dispose();
   });
 });

@@ -1,12 +1,15 @@
 // A compression stage: hand the input model to its technique (lib/compress) with the run's data and a
 // context that reports progress and records curves. The technique knows nothing of Prisma or BullMQ.
 import type * as tf from "@tensorflow/tfjs";
+import type { TrainingSetup } from "../ml/train";
 import { techniqueByName, type StageResult } from "../compress";
 import type { PipelineStage } from "../schemas/pipeline";
 import type { StageContext } from "./context";
+import { stageCheckpoints } from "./checkpoint";
 import { PermanentError } from "./permanent-error";
 import { recordMetrics } from "./record";
 import { loadRunModel } from "./run-model";
+import { trainSettingsOf } from "./training-settings";
 import { trainValSplit } from "./train-val-split";
 
 export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel, baseline: tf.LayersModel, ctx: StageContext): Promise<StageResult> {
@@ -17,11 +20,16 @@ export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel
   const problem = technique.check?.(input, params);
   if (problem) throw new PermanentError(`Stage ${ctx.stageIndex} (${stage.technique}) cannot apply to its input model: ${problem}`);
   const { train, val } = trainValSplit(ctx.data, ctx.training, ctx.seed);
-  return technique.apply(input, params, {
+  // What each training loop of the stage really trained with, recorded in the stage's details (the last loop is the
+  // stage's main one: NAS trains its proxies first).
+  const setups: TrainingSetup[] = [];
+  const result = await technique.apply(input, params, {
     train, val,
     numClasses: ctx.data.classes.length,
     seed: ctx.seed,
-    training: { epochs: ctx.training.epochs, batchSize: ctx.training.batchSize, learningRate: ctx.training.learningRate, optimizer: ctx.training.optimizer === "sgd" ? "sgd" : "adam", schedule: ctx.training.schedule },
+    training: trainSettingsOf(ctx.training, ctx.data),
+    checkpoints: stageCheckpoints(ctx.runId, ctx.stageIndex),
+    onTrainingSetup: (s) => void setups.push(s),
     baseline,
     loadRunModel: (runId) => loadRunModel(ctx.db, runId, ctx.datasetId),
     architecture: ctx.architecture,
@@ -31,4 +39,5 @@ export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel
     onEpochEnd: (epoch, metrics) => recordMetrics(ctx.db, ctx.runId, ctx.stageIndex, epoch, metrics),
     log: (line) => console.log(`[run ${ctx.runId}] stage ${ctx.stageIndex} (${stage.technique}): ${line}`),
   });
+  return setups.length ? { ...result, details: { ...result.details, training: setups.at(-1), trainingLoops: setups.length } } : result;
 }
