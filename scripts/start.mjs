@@ -1,11 +1,14 @@
 // npm start: the whole app on embedded defaults, from a fresh clone.
 // System packages (where missing) → Redis (the one at REDIS_URL, or a local redis-server) → native backend
-// build → database migrations and datasets → production build of the web app → web server + worker.
+// build → database migrations and datasets → production build of the web app → web server + worker. A worker
+// that dies is restarted with back-off (scripts/supervise.mjs); the web server stays up. Ctrl-C stops everything.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import { supervise } from "./supervise.mjs";
 import { ensureSystemPackages } from "./system-deps.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -14,13 +17,21 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const HOST = process.env.HOST ?? "127.0.0.1";
 const PORT = process.env.PORT ?? "3000";
 const children = [];
+let worker; // the worker's supervisor, once started
+
+/** Thrown by fail() so that main() goes no further while the children stop. */
+const ABORTED = Symbol("aborted");
 
 function fail(message) {
   console.error(`\n✗ ${message}`);
   stopAll(1);
+  throw ABORTED;
 }
 
 function stopAll(code = 0) {
+  stopping = true;
+  process.exitCode = code;
+  void worker?.stop("SIGTERM");
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   setTimeout(() => process.exit(code), children.length ? 8_000 : 0).unref();
   if (!children.length) process.exit(code);
@@ -80,10 +91,10 @@ function ensureWebBuild() {
 }
 
 async function main() {
-  const loopback = ["127.0.0.1", "localhost", "::1"].includes(HOST) || HOST.startsWith("127.");
-  if (!loopback && !process.env.LAB_PASSWORD) {
-    fail(`Refusing to listen on ${HOST} without authentication: set LAB_PASSWORD (and LAB_API_TOKENS for scripts), or listen on 127.0.0.1.`);
-  }
+  // The same check the server makes when it starts, made here before minutes of building.
+  const { listenRefusal } = await tsImport("../lib/auth/listen.ts", import.meta.url);
+  const refusal = listenRefusal(HOST, process.env.LAB_PASSWORD);
+  if (refusal) fail(refusal);
   if (!ensureSystemPackages(false)) fail("install the missing system packages above, then run npm start again");
   await ensureRedis();
   run(process.execPath, ["lib/ml/backend/native/build.mjs"]);
@@ -92,19 +103,24 @@ async function main() {
 
   const env = { ...process.env, REDIS_URL, NEXT_TELEMETRY_DISABLED: "1" };
   const web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", PORT], { stdio: ["ignore", "inherit", "inherit"], env });
-  const worker = spawn(TSX[0], [...TSX.slice(1), "workers/compression.ts"], { stdio: ["ignore", "inherit", "inherit"], env });
-  children.push(web, worker);
-  for (const child of [web, worker]) {
-    child.on("exit", (code) => {
-      if (stopping) return;
-      console.error(`${child === web ? "web server" : "worker"} exited (${code}); stopping`);
-      stopping = true;
-      stopAll(code ?? 1);
-    });
-  }
+  children.push(web);
+  web.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`web server exited (${signal ?? `exit code ${code}`}); stopping`);
+    stopAll(code || 1);
+  });
+  // The worker's jobs survive its death (the queue hands them back, they resume from their checkpoint), so a
+  // dead worker is restarted rather than taking the dashboard down with it.
+  worker = supervise("worker", () => spawn(TSX[0], [...TSX.slice(1), "workers/compression.ts"], { stdio: ["ignore", "inherit", "inherit"], env }), {
+    log: (line) => console.log(`[start] ${line}`),
+  });
   console.log(`\nCompression Lab is running at http://${HOST === "0.0.0.0" ? "localhost" : HOST}:${PORT}\n`);
 }
 
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { stopping = true; stopAll(0); });
-main().catch((e) => fail(e instanceof Error ? e.message : String(e)));
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));
+main().catch((e) => {
+  if (e === ABORTED) return;
+  console.error(`\n✗ ${e instanceof Error ? e.message : String(e)}`);
+  stopAll(1);
+});
