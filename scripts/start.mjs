@@ -4,10 +4,10 @@
 // that dies is restarted with back-off (scripts/supervise.mjs); the web server stays up. Ctrl-C stops everything.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
+import { redisAnswers } from "./services.mjs";
 import { supervise } from "./supervise.mjs";
 import { ensureSystemPackages } from "./system-deps.mjs";
 
@@ -46,19 +46,6 @@ function run(command, args, opts = {}) {
   if (r.status !== 0) fail(`${command} ${args.join(" ")} failed`);
 }
 
-/** True when something at host:port answers a Redis PING. */
-function redisAnswers(url, timeoutMs = 1_000) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname || "127.0.0.1", port: Number(port || 6379) });
-    const done = (ok) => { socket.destroy(); resolve(ok); };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on("error", () => done(false));
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (d) => done(d.toString().startsWith("+PONG") || d.toString().startsWith("-NOAUTH")));
-  });
-}
-
 async function ensureRedis() {
   if (await redisAnswers(REDIS_URL)) return console.log(`redis: using ${REDIS_URL}`);
   const { hostname, port } = new URL(REDIS_URL);
@@ -84,7 +71,9 @@ function newestMtime(dir) {
 
 function ensureWebBuild() {
   const buildId = ".next/BUILD_ID";
-  const sources = Math.max(newestMtime("app"), newestMtime("lib"), statSync("next.config.ts").mtimeMs);
+  // Everything `next build` compiles or copies: the routes, lib, public/, and the root files of the server.
+  const rootFiles = ["next.config.ts", "instrumentation.ts", "proxy.ts", "package.json"].filter((f) => existsSync(f));
+  const sources = Math.max(newestMtime("app"), newestMtime("lib"), newestMtime("public"), ...rootFiles.map((f) => statSync(f).mtimeMs));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   console.log("web: building the app (first start, or sources changed)…");
   run(NEXT[0], [...NEXT.slice(1), "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
