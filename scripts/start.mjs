@@ -16,25 +16,38 @@ process.chdir(root);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const HOST = process.env.HOST ?? "127.0.0.1";
 const PORT = process.env.PORT ?? "3000";
-const children = [];
-let worker; // the worker's supervisor, once started
+let redis; // a redis-server of ours, when none answered
+let web;
+let worker; // the worker's supervisor
+/** How long a stop waits for the worker to hand its jobs back (its own grace is 20 s) before exiting anyway. */
+const STOP_GRACE_MS = 25_000;
 
 /** Thrown by fail() so that main() goes no further while the children stop. */
 const ABORTED = Symbol("aborted");
 
 function fail(message) {
   console.error(`\n✗ ${message}`);
-  stopAll(1);
+  void stopAll(1);
   throw ABORTED;
 }
 
-function stopAll(code = 0) {
+/** SIGTERM to a child still running; resolves when it has exited. */
+function terminate(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
+/** The web server and the worker first, Redis last: the worker hands its running jobs back to the queue. */
+async function stopAll(code = 0) {
+  if (stopping) return;
   stopping = true;
-  process.exitCode = code;
-  void worker?.stop("SIGTERM");
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), children.length ? 8_000 : 0).unref();
-  if (!children.length) process.exit(code);
+  setTimeout(() => process.exit(code), STOP_GRACE_MS).unref();
+  await Promise.all([worker?.stop("SIGTERM"), terminate(web)]);
+  await terminate(redis);
+  process.exit(code);
 }
 
 // Node entry points run directly (not through npx, which only adds start-up time and warnings).
@@ -52,8 +65,7 @@ async function ensureRedis() {
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(hostname)) fail(`Redis does not answer at ${REDIS_URL} (set REDIS_URL to a running Redis).`);
   if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) fail("Redis is not running and redis-server is not installed: apt-get install redis-server");
   mkdirSync("data/redis", { recursive: true });
-  const redis = spawn("redis-server", ["--bind", "127.0.0.1", "--port", port || "6379", "--dir", path.join(root, "data/redis"), "--appendonly", "yes", "--save", ""], { stdio: "ignore" });
-  children.push(redis);
+  redis = spawn("redis-server", ["--bind", "127.0.0.1", "--port", port || "6379", "--dir", path.join(root, "data/redis"), "--appendonly", "yes", "--save", ""], { stdio: "ignore" });
   for (let i = 0; i < 50 && !(await redisAnswers(REDIS_URL)); i++) await new Promise((r) => setTimeout(r, 100));
   if (!(await redisAnswers(REDIS_URL))) fail("redis-server was started but does not answer");
   console.log(`redis: started a local redis-server on port ${port || 6379} (data in data/redis)`);
@@ -91,12 +103,11 @@ async function main() {
   ensureWebBuild();
 
   const env = { ...process.env, REDIS_URL, NEXT_TELEMETRY_DISABLED: "1" };
-  const web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", PORT], { stdio: ["ignore", "inherit", "inherit"], env });
-  children.push(web);
+  web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", PORT], { stdio: ["ignore", "inherit", "inherit"], env });
   web.on("exit", (code, signal) => {
     if (stopping) return;
     console.error(`web server exited (${signal ?? `exit code ${code}`}); stopping`);
-    stopAll(code || 1);
+    void stopAll(code || 1);
   });
   // The worker's jobs survive its death (the queue hands them back, they resume from their checkpoint), so a
   // dead worker is restarted rather than taking the dashboard down with it.
@@ -107,9 +118,10 @@ async function main() {
 }
 
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));
+// A second Ctrl-C does not wait for the worker to hand its jobs back.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (stopping ? process.exit(130) : void stopAll(0)));
 main().catch((e) => {
   if (e === ABORTED) return;
   console.error(`\n✗ ${e instanceof Error ? e.message : String(e)}`);
-  stopAll(1);
+  void stopAll(1);
 });
