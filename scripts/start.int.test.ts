@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../test/fixtures";
 
@@ -29,6 +30,8 @@ const alive = (pid: number) => {
 
 const workerPids = (output: string) => [...output.matchAll(/\[start\] worker started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
 
+/** Its own queue: a job another test left behind must not be trained here. */
+const queuePrefix = `${process.env.QUEUE_PREFIX}-start`;
 let app: ChildProcess;
 let output = "";
 let port: number;
@@ -48,8 +51,7 @@ describe("npm start", () => {
       cwd: root,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      // Its own queue: a job another test left behind must not be trained here.
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-start` },
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", QUEUE_PREFIX: queuePrefix },
     });
     app.stdout!.on("data", (d) => (output += d));
     app.stderr!.on("data", (d) => (output += d));
@@ -60,8 +62,12 @@ describe("npm start", () => {
     }, 900_000, 500);
   }, 900_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     if (app.pid && alive(app.pid)) process.kill(-app.pid, "SIGKILL");
+    const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+    const keys = await redis.keys(`${queuePrefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
   });
 
   it("restarts a worker killed with SIGKILL, and the web server keeps answering", async () => {
