@@ -1,8 +1,9 @@
-// Runs once when the server starts: refuse to serve beyond loopback without authentication.
+// Runs once when the server starts (Next has already bound its port by then): refuse to serve beyond loopback
+// without authentication — by the configured HOST, and by the address the server actually listens on.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { listenRefusal } = await import("./lib/auth/listen");
-  const refusal = listenRefusal();
+  const { boundRefusal, listenRefusal } = await import("./lib/auth/listen");
+  const refusal = listenRefusal() ?? (await boundRefusal());
   if (refusal) {
     console.error(refusal);
     process.exit(1);

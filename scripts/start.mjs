@@ -1,11 +1,14 @@
 // npm start: the whole app on embedded defaults, from a fresh clone.
 // System packages (where missing) → Redis (the one at REDIS_URL, or a local redis-server) → native backend
-// build → database migrations and datasets → production build of the web app → web server + worker.
+// build → database migrations and datasets → production build of the web app → web server + worker. A worker
+// that dies is restarted with back-off (scripts/supervise.mjs); the web server stays up. Ctrl-C stops everything.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import { redisAnswers } from "./services.mjs";
+import { supervise } from "./supervise.mjs";
 import { ensureSystemPackages } from "./system-deps.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -13,17 +16,38 @@ process.chdir(root);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const HOST = process.env.HOST ?? "127.0.0.1";
 const PORT = process.env.PORT ?? "3000";
-const children = [];
+let redis; // a redis-server of ours, when none answered
+let web;
+let worker; // the worker's supervisor
+/** How long a stop waits for the worker to hand its jobs back (its own grace is 20 s) before exiting anyway. */
+const STOP_GRACE_MS = 25_000;
+
+/** Thrown by fail() so that main() goes no further while the children stop. */
+const ABORTED = Symbol("aborted");
 
 function fail(message) {
   console.error(`\n✗ ${message}`);
-  stopAll(1);
+  void stopAll(1);
+  throw ABORTED;
 }
 
-function stopAll(code = 0) {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), children.length ? 8_000 : 0).unref();
-  if (!children.length) process.exit(code);
+/** SIGTERM to a child still running; resolves when it has exited. */
+function terminate(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
+/** The web server and the worker first, Redis last: the worker hands its running jobs back to the queue. */
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(code), STOP_GRACE_MS).unref();
+  await Promise.all([worker?.stop("SIGTERM"), terminate(web)]);
+  await terminate(redis);
+  process.exit(code);
 }
 
 // Node entry points run directly (not through npx, which only adds start-up time and warnings).
@@ -35,27 +59,13 @@ function run(command, args, opts = {}) {
   if (r.status !== 0) fail(`${command} ${args.join(" ")} failed`);
 }
 
-/** True when something at host:port answers a Redis PING. */
-function redisAnswers(url, timeoutMs = 1_000) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname || "127.0.0.1", port: Number(port || 6379) });
-    const done = (ok) => { socket.destroy(); resolve(ok); };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on("error", () => done(false));
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (d) => done(d.toString().startsWith("+PONG") || d.toString().startsWith("-NOAUTH")));
-  });
-}
-
 async function ensureRedis() {
   if (await redisAnswers(REDIS_URL)) return console.log(`redis: using ${REDIS_URL}`);
   const { hostname, port } = new URL(REDIS_URL);
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(hostname)) fail(`Redis does not answer at ${REDIS_URL} (set REDIS_URL to a running Redis).`);
   if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) fail("Redis is not running and redis-server is not installed: apt-get install redis-server");
   mkdirSync("data/redis", { recursive: true });
-  const redis = spawn("redis-server", ["--bind", "127.0.0.1", "--port", port || "6379", "--dir", path.join(root, "data/redis"), "--appendonly", "yes", "--save", ""], { stdio: "ignore" });
-  children.push(redis);
+  redis = spawn("redis-server", ["--bind", "127.0.0.1", "--port", port || "6379", "--dir", path.join(root, "data/redis"), "--appendonly", "yes", "--save", ""], { stdio: "ignore" });
   for (let i = 0; i < 50 && !(await redisAnswers(REDIS_URL)); i++) await new Promise((r) => setTimeout(r, 100));
   if (!(await redisAnswers(REDIS_URL))) fail("redis-server was started but does not answer");
   console.log(`redis: started a local redis-server on port ${port || 6379} (data in data/redis)`);
@@ -73,17 +83,19 @@ function newestMtime(dir) {
 
 function ensureWebBuild() {
   const buildId = ".next/BUILD_ID";
-  const sources = Math.max(newestMtime("app"), newestMtime("lib"), statSync("next.config.ts").mtimeMs);
+  // Everything `next build` compiles or copies: the routes, lib, public/, and the root files of the server.
+  const rootFiles = ["next.config.ts", "instrumentation.ts", "proxy.ts", "package.json"].filter((f) => existsSync(f));
+  const sources = Math.max(newestMtime("app"), newestMtime("lib"), newestMtime("public"), ...rootFiles.map((f) => statSync(f).mtimeMs));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   console.log("web: building the app (first start, or sources changed)…");
   run(NEXT[0], [...NEXT.slice(1), "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 }
 
 async function main() {
-  const loopback = ["127.0.0.1", "localhost", "::1"].includes(HOST) || HOST.startsWith("127.");
-  if (!loopback && !process.env.LAB_PASSWORD) {
-    fail(`Refusing to listen on ${HOST} without authentication: set LAB_PASSWORD (and LAB_API_TOKENS for scripts), or listen on 127.0.0.1.`);
-  }
+  // The same check the server makes when it starts, made here before minutes of building.
+  const { listenRefusal } = await tsImport("../lib/auth/listen.ts", import.meta.url);
+  const refusal = listenRefusal(HOST, process.env.LAB_PASSWORD);
+  if (refusal) fail(refusal);
   if (!ensureSystemPackages(false)) fail("install the missing system packages above, then run npm start again");
   await ensureRedis();
   run(process.execPath, ["lib/ml/backend/native/build.mjs"]);
@@ -91,20 +103,25 @@ async function main() {
   ensureWebBuild();
 
   const env = { ...process.env, REDIS_URL, NEXT_TELEMETRY_DISABLED: "1" };
-  const web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", PORT], { stdio: ["ignore", "inherit", "inherit"], env });
-  const worker = spawn(TSX[0], [...TSX.slice(1), "workers/compression.ts"], { stdio: ["ignore", "inherit", "inherit"], env });
-  children.push(web, worker);
-  for (const child of [web, worker]) {
-    child.on("exit", (code) => {
-      if (stopping) return;
-      console.error(`${child === web ? "web server" : "worker"} exited (${code}); stopping`);
-      stopping = true;
-      stopAll(code ?? 1);
-    });
-  }
+  web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", PORT], { stdio: ["ignore", "inherit", "inherit"], env });
+  web.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`web server exited (${signal ?? `exit code ${code}`}); stopping`);
+    void stopAll(code || 1);
+  });
+  // The worker's jobs survive its death (the queue hands them back, they resume from their checkpoint), so a
+  // dead worker is restarted rather than taking the dashboard down with it.
+  worker = supervise("worker", () => spawn(TSX[0], [...TSX.slice(1), "workers/compression.ts"], { stdio: ["ignore", "inherit", "inherit"], env }), {
+    log: (line) => console.log(`[start] ${line}`),
+  });
   console.log(`\nCompression Lab is running at http://${HOST === "0.0.0.0" ? "localhost" : HOST}:${PORT}\n`);
 }
 
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { stopping = true; stopAll(0); });
-main().catch((e) => fail(e instanceof Error ? e.message : String(e)));
+// A second Ctrl-C does not wait for the worker to hand its jobs back.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (stopping ? process.exit(130) : void stopAll(0)));
+main().catch((e) => {
+  if (e === ABORTED) return;
+  console.error(`\n✗ ${e instanceof Error ? e.message : String(e)}`);
+  void stopAll(1);
+});

@@ -2,7 +2,7 @@
 // without disturbing the shared server other tests use. Needs Debian's postgresql binaries; as root the
 // server runs as the postgres user (PostgreSQL refuses to run as root).
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -40,7 +40,10 @@ export function startPrivatePostgres(port: number): PrivatePostgres {
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     restart: () => ctl("restart", ["-m", "fast"]),
-    stop: () => ctl("stop", ["-m", "immediate"]),
+    stop: () => {
+      ctl("stop", ["-m", "immediate"]);
+      rmSync(dir, { recursive: true, force: true }); // its data folder: npm test starts one per run
+    },
   };
 }
 
