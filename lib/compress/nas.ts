@@ -1,5 +1,5 @@
 // Architecture search over the MobileNetV2-style space of nas-space.ts under a user budget (parameters, MACs
-// or onnxruntime-node batch-1 latency). Candidates are sampled (random, or evolution: mutations of the best
+// or onnxruntime-node batch-1 latency, paired with the baseline's). Candidates are sampled (random, or evolution: mutations of the best
 // first-rung candidates), infeasible ones are recorded but never trained, feasible ones are ranked by short
 // training proxies with successive halving (Jamieson & Talwalkar; keep 1/eta, train eta× longer), and the
 // survivor is trained fully from scratch.
@@ -8,7 +8,7 @@ import type { ImageSplit } from "../ml/data/types";
 import { subset } from "../ml/data/subset";
 import { modelStats } from "../ml/model-stats";
 import { exportOnnx } from "../onnx/export";
-import { measureLatency } from "../onnx/session";
+import { measurePairedLatency } from "../onnx/session";
 import { accuracyOn, classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
 import { buildNasModel, configKey, configSampler, paretoFront, type NasConfig } from "./nas-space";
 import { NasParams } from "./nas.schema";
@@ -17,8 +17,8 @@ import type { NasCandidate, StageResult, Technique, TechniqueContext } from "./t
 
 /** Validation images used to rank proxies (enough to separate candidates, cheap to score). */
 const PROXY_VAL_IMAGES = 1_000;
-/** Batch-1 runs per latency measurement during the search (the stage runner measures the winner with more). */
-const SEARCH_LATENCY_RUNS = 200;
+/** Interleaved rounds per candidate latency during the search (10 batch-1 runs per model per round). */
+const SEARCH_LATENCY_ROUNDS = 21;
 
 interface Entry {
   config: NasConfig;
@@ -31,14 +31,29 @@ interface Entry {
   rungs: number[];
 }
 
-async function measureCost(config: NasConfig, ctx: TechniqueContext, budget: NasParams["budget"]): Promise<Entry> {
+type LatencyOf = (model: tf.LayersModel) => Promise<number>;
+
+/**
+ * Candidate latencies on one scale, the stage runner's paired measure: each candidate's ONNX file is timed
+ * interleaved with the run baseline's (1 thread), and its latency is the baseline's reference latency (its p50
+ * in the first pair) divided by the paired speed-up. Load that comes and goes during the search slows both
+ * halves of a pair, so it cannot make one candidate look faster than another.
+ */
+function pairedLatencyOf(baseline: tf.LayersModel, [h, w, c]: [number, number, number]): LatencyOf {
+  let baselineOnnx: Uint8Array | undefined;
+  let referenceMs: number | undefined;
+  return async (model) => {
+    baselineOnnx ??= exportOnnx(baseline, { precision: "fp32" });
+    const r = await measurePairedLatency(baselineOnnx, exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { rounds: SEARCH_LATENCY_ROUNDS });
+    referenceMs ??= r.baselineP50Ms;
+    return referenceMs / r.speedup.median;
+  };
+}
+
+async function measureCost(config: NasConfig, ctx: TechniqueContext, budget: NasParams["budget"], latencyOf: LatencyOf): Promise<Entry> {
   const model = buildNasModel(config, { inputShape: ctx.inputShape, numClasses: ctx.numClasses, seed: ctx.seed });
   const stats = modelStats(model);
-  let latencyMs: number | undefined;
-  if (budget.kind === "latencyMs") {
-    const [h, w, c] = ctx.inputShape;
-    latencyMs = (await measureLatency(exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { threads: 1, runs: SEARCH_LATENCY_RUNS })).p50Ms;
-  }
+  const latencyMs = budget.kind === "latencyMs" ? await latencyOf(model) : undefined;
   const cost = budget.kind === "params" ? stats.params : budget.kind === "macs" ? stats.macs : latencyMs!;
   const feasible = cost <= budget.max;
   if (!feasible) model.dispose();
@@ -75,6 +90,7 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
   const seen = new Set<string>();
   const feasible = () => entries.filter((e) => e.feasible);
   const progress = (f: number) => ctx.onProgress({ phase: "searching", stageFraction: 0.5 * Math.min(1, f) });
+  const latencyOf = pairedLatencyOf(ctx.baseline, ctx.inputShape);
   let salt = 0;
 
   /** Sample until `count` more feasible candidates are trained at rung 0 (or the space is exhausted). */
@@ -85,7 +101,7 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
       const config = next();
       if (seen.has(configKey(config))) continue;
       seen.add(configKey(config));
-      const e = await measureCost(config, ctx, budget);
+      const e = await measureCost(config, ctx, budget, latencyOf);
       entries.push(e);
       if (!e.feasible) continue;
       await trainProxy(e, firstRungSteps, proxyTrain, proxyVal, ctx, ++salt);
