@@ -4,7 +4,8 @@ import { exportOnnx } from "../../onnx/export";
 import { calibrate } from "../../onnx/calibrate";
 import { modelStats } from "../model-stats";
 import { Architecture } from "./architecture";
-import { estimateArchitecture, estimateFileBytes } from "./estimate";
+import { buildNasModel } from "../../compress/nas-space";
+import { estimateArchitecture, estimateFileBytes, estimateNasCandidate } from "./estimate";
 import { buildModel } from "./zoo";
 
 beforeAll(async () => {
@@ -25,6 +26,20 @@ describe("estimateArchitecture matches the built zoo model", () => {
     const real = modelStats(model);
     model.dispose();
     const e = estimateArchitecture(arch, opts);
+    expect(e.params).toBe(real.params);
+    expect(e.macs).toBe(real.macs);
+  });
+
+  it.each([
+    { width: 0.35, depth: 1, kernel: 3, expansion: 2 },
+    { width: 1, depth: 3, kernel: 5, expansion: 6 },
+    { width: 0.5, depth: 2, kernel: 7, expansion: 4 },
+  ])("NAS candidate %o", (knobs) => {
+    const opts = { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10 };
+    const model = buildNasModel(knobs, { ...opts, seed: 1 });
+    const real = modelStats(model);
+    model.dispose();
+    const e = estimateNasCandidate(knobs, opts);
     expect(e.params).toBe(real.params);
     expect(e.macs).toBe(real.macs);
   });

@@ -91,18 +91,7 @@ export function estimateArchitecture(arch: Architecture, opts: ArchitectureOptio
   } else if (arch === "small-cnn") {
     for (const filters of [16, 32, 64]) x = n.maxPool(n.conv(x, filters));
   } else if (arch === "mobilenet-v2") {
-    const width = opts.width ?? 0.5;
-    const stages: [number, number, number, number][] = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 2, 2], [6, 96, 1, 1]];
-    x = n.conv(x, makeDivisible(32 * width));
-    for (const [expansion, ch, repeats, stride] of stages) {
-      const out = makeDivisible(ch * width);
-      for (let i = 0; i < repeats; i++) {
-        let y = expansion === 1 ? x : n.conv(x, x.c * expansion, 1);
-        y = n.depthwise(y, i === 0 ? stride : 1);
-        x = n.conv(y, out, 1);
-      }
-    }
-    x = n.conv(x, makeDivisible(256 * Math.max(1, width)), 1);
+    x = mobileNet(n, x, { width: opts.width ?? 0.5, depth: Infinity, kernel: 3, expansion: 6 });
   } else {
     const depth = opts.depth ?? 3;
     const widths = [16, 32, 64].map((ch) => Math.max(8, Math.round(ch * (opts.width ?? 1))));
@@ -117,6 +106,39 @@ export function estimateArchitecture(arch: Architecture, opts: ArchitectureOptio
     }
   }
   n.head(x, opts.numClasses);
+  return { params: n.params, macs: n.macs, foldedBatchNormChannels: n.foldedBatchNormChannels, outputChannels: n.outputChannels, weightLayers: n.weightLayers };
+}
+
+/** The MobileNetV2 layout of zoo.ts and of the NAS space (nas-space.ts), whose knobs these are. */
+export interface MobileNetKnobs {
+  width: number;
+  /** Blocks per stage, capped by each stage's repeats. */
+  depth: number;
+  kernel: number;
+  /** Expansion of every stage but the first (which has 1). */
+  expansion: number;
+}
+
+function mobileNet(n: Counter, input: Shape, k: MobileNetKnobs): Shape {
+  const stages: [number, number, number][] = [[16, 1, 1], [24, 2, 2], [32, 3, 2], [64, 2, 2], [96, 1, 1]];
+  let x = n.conv(input, makeDivisible(32 * k.width));
+  for (const [s, [ch, repeats, stride]] of stages.entries()) {
+    const expansion = s === 0 ? 1 : k.expansion;
+    const out = makeDivisible(ch * k.width);
+    for (let i = 0; i < Math.min(repeats, k.depth); i++) {
+      let y = expansion === 1 ? x : n.conv(x, x.c * expansion, 1);
+      y = n.depthwise(y, i === 0 ? stride : 1, k.kernel);
+      x = n.conv(y, out, 1);
+    }
+  }
+  return n.conv(x, makeDivisible(256 * Math.max(1, k.width)), 1);
+}
+
+/** A NAS candidate (nas-space.ts buildNasModel), counted like estimateArchitecture. */
+export function estimateNasCandidate(knobs: MobileNetKnobs, opts: Pick<ArchitectureOptions, "inputShape" | "numClasses">): ModelEstimate {
+  const n = new Counter(1);
+  const [h, w, c] = opts.inputShape;
+  n.head(mobileNet(n, { h, w, c }, knobs), opts.numClasses);
   return { params: n.params, macs: n.macs, foldedBatchNormChannels: n.foldedBatchNormChannels, outputChannels: n.outputChannels, weightLayers: n.weightLayers };
 }
 
