@@ -15,6 +15,9 @@ export interface StageEstimate {
   nonzeroParams: number | null;
   /** Bytes of the file the stage exports (INT8 for quantize, FP32 otherwise). */
   fileBytes: number | null;
+  /** The model's file either way (the form shows both). */
+  fp32Bytes: number | null;
+  int8Bytes: number | null;
   precision: "fp32" | "int8";
   /** How the numbers were obtained when they are not exact. */
   note?: string;
@@ -82,6 +85,8 @@ export function estimatePipeline(stages: DraftStage[], arch: Architecture, shape
       // Kernels are what is left after BatchNorm's four vectors per channel (biases are a rounding error here).
       nonzeroParams: e ? Math.round(e.params - zeroFraction * (e.params - 4 * e.foldedBatchNormChannels)) : null,
       fileBytes: files ? (precision === "int8" ? files.int8 : files.fp32) : null,
+      fp32Bytes: files?.fp32 ?? null,
+      int8Bytes: files?.int8 ?? null,
       precision,
       ...(note ? { note } : {}),
     };
