@@ -17,8 +17,26 @@ import type { NasCandidate, StageResult, Technique, TechniqueContext } from "./t
 
 /** Validation images used to rank proxies (enough to separate candidates, cheap to score). */
 const PROXY_VAL_IMAGES = 1_000;
-/** Interleaved rounds per candidate latency during the search (10 batch-1 runs per model per round). */
-const SEARCH_LATENCY_ROUNDS = 21;
+/** Batch-1 runs per model per latency measurement during the search: 20 interleaved rounds of 10. */
+const SEARCH_LATENCY_RUNS = 200;
+
+/** Per run baseline: its ONNX file and the reference latency every candidate's paired speed-up is applied to. */
+const latencyReference = new WeakMap<tf.LayersModel, { onnx: Uint8Array; referenceMs?: number }>();
+
+/**
+ * A candidate's latency on one scale, the stage runner's paired measure: its ONNX file is timed interleaved with
+ * the run baseline's (1 thread), and its latency is the baseline's reference latency (its p50 in the search's first
+ * pair) divided by the paired speed-up. Load that comes and goes during the search slows both halves of a pair,
+ * so it cannot make one candidate look faster than another.
+ */
+async function pairedLatencyMs(ctx: TechniqueContext, model: tf.LayersModel): Promise<number> {
+  let ref = latencyReference.get(ctx.baseline);
+  if (!ref) latencyReference.set(ctx.baseline, (ref = { onnx: exportOnnx(ctx.baseline, { precision: "fp32" }) }));
+  const [h, w, c] = ctx.inputShape;
+  const r = await measurePairedLatency(ref.onnx, exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { rounds: SEARCH_LATENCY_RUNS / 10, runsPerRound: 10 });
+  ref.referenceMs ??= r.baselineP50Ms;
+  return ref.referenceMs / r.speedup.median;
+}
 
 interface Entry {
   config: NasConfig;
@@ -31,29 +49,13 @@ interface Entry {
   rungs: number[];
 }
 
-type LatencyOf = (model: tf.LayersModel) => Promise<number>;
-
-/**
- * Candidate latencies on one scale, the stage runner's paired measure: each candidate's ONNX file is timed
- * interleaved with the run baseline's (1 thread), and its latency is the baseline's reference latency (its p50
- * in the first pair) divided by the paired speed-up. Load that comes and goes during the search slows both
- * halves of a pair, so it cannot make one candidate look faster than another.
- */
-function pairedLatencyOf(baseline: tf.LayersModel, [h, w, c]: [number, number, number]): LatencyOf {
-  let baselineOnnx: Uint8Array | undefined;
-  let referenceMs: number | undefined;
-  return async (model) => {
-    baselineOnnx ??= exportOnnx(baseline, { precision: "fp32" });
-    const r = await measurePairedLatency(baselineOnnx, exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { rounds: SEARCH_LATENCY_ROUNDS });
-    referenceMs ??= r.baselineP50Ms;
-    return referenceMs / r.speedup.median;
-  };
-}
-
-async function measureCost(config: NasConfig, ctx: TechniqueContext, budget: NasParams["budget"], latencyOf: LatencyOf): Promise<Entry> {
+async function measureCost(config: NasConfig, ctx: TechniqueContext, budget: NasParams["budget"]): Promise<Entry> {
   const model = buildNasModel(config, { inputShape: ctx.inputShape, numClasses: ctx.numClasses, seed: ctx.seed });
   const stats = modelStats(model);
-  const latencyMs = budget.kind === "latencyMs" ? await latencyOf(model) : undefined;
+  let latencyMs: number | undefined;
+  if (budget.kind === "latencyMs") {
+    latencyMs = await pairedLatencyMs(ctx, model);
+  }
   const cost = budget.kind === "params" ? stats.params : budget.kind === "macs" ? stats.macs : latencyMs!;
   const feasible = cost <= budget.max;
   if (!feasible) model.dispose();
@@ -90,7 +92,6 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
   const seen = new Set<string>();
   const feasible = () => entries.filter((e) => e.feasible);
   const progress = (f: number) => ctx.onProgress({ phase: "searching", stageFraction: 0.5 * Math.min(1, f) });
-  const latencyOf = pairedLatencyOf(ctx.baseline, ctx.inputShape);
   let salt = 0;
 
   /** Sample until `count` more feasible candidates are trained at rung 0 (or the space is exhausted). */
@@ -101,7 +102,7 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
       const config = next();
       if (seen.has(configKey(config))) continue;
       seen.add(configKey(config));
-      const e = await measureCost(config, ctx, budget, latencyOf);
+      const e = await measureCost(config, ctx, budget);
       entries.push(e);
       if (!e.feasible) continue;
       await trainProxy(e, firstRungSteps, proxyTrain, proxyVal, ctx, ++salt);
