@@ -1,5 +1,5 @@
 // Architecture search over the MobileNetV2-style space of nas-space.ts under a user budget (parameters, MACs
-// or onnxruntime-node batch-1 latency). Candidates are sampled (random, or evolution: mutations of the best
+// or onnxruntime-node batch-1 latency, paired with the baseline's). Candidates are sampled (random, or evolution: mutations of the best
 // first-rung candidates), infeasible ones are recorded but never trained, feasible ones are ranked by short
 // training proxies with successive halving (Jamieson & Talwalkar; keep 1/eta, train eta× longer), and the
 // survivor is trained fully from scratch.
@@ -8,7 +8,7 @@ import type { ImageSplit } from "../ml/data/types";
 import { subset } from "../ml/data/subset";
 import { modelStats } from "../ml/model-stats";
 import { exportOnnx } from "../onnx/export";
-import { measureLatency } from "../onnx/session";
+import { measurePairedLatency } from "../onnx/session";
 import { accuracyOn, classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
 import { buildNasModel, configKey, configSampler, paretoFront, type NasConfig } from "./nas-space";
 import { NasParams } from "./nas.schema";
@@ -17,8 +17,26 @@ import type { NasCandidate, StageResult, Technique, TechniqueContext } from "./t
 
 /** Validation images used to rank proxies (enough to separate candidates, cheap to score). */
 const PROXY_VAL_IMAGES = 1_000;
-/** Batch-1 runs per latency measurement during the search (the stage runner measures the winner with more). */
+/** Batch-1 runs per model per latency measurement during the search: 20 interleaved rounds of 10. */
 const SEARCH_LATENCY_RUNS = 200;
+
+/** Per run baseline: its ONNX file and the reference latency every candidate's paired speed-up is applied to. */
+const latencyReference = new WeakMap<tf.LayersModel, { onnx: Uint8Array; referenceMs?: number }>();
+
+/**
+ * A candidate's latency on one scale, the stage runner's paired measure: its ONNX file is timed interleaved with
+ * the run baseline's (1 thread), and its latency is the baseline's reference latency (its p50 in the search's first
+ * pair) divided by the paired speed-up. Load that comes and goes during the search slows both halves of a pair,
+ * so it cannot make one candidate look faster than another.
+ */
+async function pairedLatencyMs(ctx: TechniqueContext, model: tf.LayersModel): Promise<number> {
+  let ref = latencyReference.get(ctx.baseline);
+  if (!ref) latencyReference.set(ctx.baseline, (ref = { onnx: exportOnnx(ctx.baseline, { precision: "fp32" }) }));
+  const [h, w, c] = ctx.inputShape;
+  const r = await measurePairedLatency(ref.onnx, exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { rounds: SEARCH_LATENCY_RUNS / 10, runsPerRound: 10 });
+  ref.referenceMs ??= r.baselineP50Ms;
+  return ref.referenceMs / r.speedup.median;
+}
 
 interface Entry {
   config: NasConfig;
@@ -41,8 +59,7 @@ async function measureCost(config: NasConfig, ctx: TechniqueContext, budget: Nas
     const saved = await ctx.checkpoints?.load(key);
     if (saved) latencyMs = saved.meta.latencyMs as number;
     else {
-      const [h, w, c] = ctx.inputShape;
-      latencyMs = (await measureLatency(exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { threads: 1, runs: SEARCH_LATENCY_RUNS })).p50Ms;
+      latencyMs = await pairedLatencyMs(ctx, model);
       await ctx.checkpoints?.save(key, { latencyMs }, {});
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPreset, PRESETS } from "./presets";
+import { buildPreset, fitPreset, nasBudgetFor, PRESETS, studentFor } from "./presets";
 import type { TechniqueInfo } from "./technique-fields";
 
 const t = (name: string, fields: TechniqueInfo["fields"] = [], defaults: Record<string, unknown> = {}): TechniqueInfo => ({ name, fields, acceptsFrom: true, defaults });
@@ -55,5 +55,64 @@ describe("buildPreset with the technique schemas of lib/compress", () => {
     for (const s of [...seq.stages, ...four.stages].filter((x) => x.technique !== "baseline")) {
       expect(CompressionStage.safeParse(s).success).toBe(true);
     }
+  });
+});
+
+describe("presets fit the chosen architecture", () => {
+  const shapes = [
+    { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10 },
+    { inputShape: [32, 32, 3] as [number, number, number], numClasses: 10 },
+  ];
+  const load = async () => {
+    const { z } = await import("zod");
+    const { CompressionStage } = await import("../compress/schemas");
+    const { techniquesOf } = await import("./technique-fields");
+    const { Architecture } = await import("../ml/models/architecture");
+    const { estimatePipeline } = await import("./pipeline-estimate");
+    const Baseline = z.object({ technique: z.literal("baseline"), params: z.object({}).strict().default({}) });
+    return { CompressionStage, Architecture, estimatePipeline, techniques: techniquesOf(z.discriminatedUnion("technique", [Baseline, ...CompressionStage.options])) };
+  };
+
+  it("for every zoo architecture, every compressed stage of every preset is smaller than the baseline", async () => {
+    const { CompressionStage, Architecture, estimatePipeline, techniques } = await load();
+    for (const shape of shapes)
+      for (const arch of Architecture.options)
+        for (const preset of PRESETS) {
+          const fitted = fitPreset(preset, arch, shape);
+          const built = buildPreset(fitted.preset, techniques);
+          if (!("stages" in built)) throw new Error(`missing ${built.missing}`);
+          for (const s of built.stages.slice(1)) expect(CompressionStage.safeParse(s).success, `${arch} ${preset.id} ${s.technique}`).toBe(true);
+          const [base, ...rest] = estimatePipeline(built.stages, arch, shape);
+          const where = `${arch} ${shape.inputShape} ${preset.id}`;
+          for (const e of rest) {
+            // Never bigger on any count, and smaller on one: the file, or (unstructured pruning, same file) non-zeros.
+            expect(e.params, `${where} ${e.technique} params`).toBeLessThanOrEqual(base.params!);
+            expect(e.fileBytes, `${where} ${e.technique} file`).toBeLessThanOrEqual(base.fileBytes!);
+            expect(e.fileBytes! < base.fileBytes! || e.nonzeroParams! < base.params!, `${where} ${e.technique} smaller`).toBe(true);
+            if (e.macs != null) expect(e.macs, `${where} ${e.technique} MACs`).toBeLessThanOrEqual(base.macs!);
+          }
+          const distill = rest.find((e) => e.technique === "distill");
+          if (distill) expect(2 * distill.params! <= base.params! || 2 * distill.macs! <= base.macs!, `${where}: student ≤ ½ teacher`).toBe(true);
+          else expect(fitted.suggest, `${where}: no student, so a bigger teacher is proposed`).toBe("resnet");
+        }
+  });
+
+  it("the default bench-cnn distills into small-cnn; small-cnn says it is the smallest and proposes ResNet", async () => {
+    const shape = shapes[0];
+    expect(studentFor("bench-cnn", shape)).toEqual({ student: "small-cnn" });
+    expect(studentFor("resnet", shape)).toEqual({ student: "mobilenet-v2", width: 0.5 });
+    expect(studentFor("small-cnn", shape)).toBeNull();
+    const small = fitPreset(PRESETS[0], "small-cnn", shape);
+    expect(small.note).toMatch(/smallest/);
+    expect(small.suggest).toBe("resnet");
+    expect(small.preset.stages.map((s) => s.technique)).toEqual(["baseline", "prune", "quantize"]);
+    expect(fitPreset(PRESETS[0], "bench-cnn", shape).note).toBeUndefined();
+  });
+
+  it("NAS gets a parameter budget of half the baseline (raised to admit two candidates of the space)", () => {
+    const shape = shapes[0];
+    expect(nasBudgetFor("bench-cnn", shape)).toEqual({ max: 25_125, candidates: 6 });
+    expect(nasBudgetFor("small-cnn", shape)!.max).toBeLessThan(24_282);
+    expect(nasBudgetFor("small-cnn", shape)!.candidates).toBe(2);
   });
 });

@@ -1,6 +1,8 @@
 // The two studies of the seed projects as form presets. A preset names techniques and intent ("30%
 // sparsity", "INT8", "QAT", "structured"); the values are matched to whatever fields the technique's schema
 // exposes, so presets keep working as the technique schemas evolve.
+import type { Architecture } from "../ml/models/architecture";
+import { estimateArchitecture, estimateNasCandidate, type ModelEstimate } from "../ml/models/estimate";
 import { setPath, type ParamField, type TechniqueInfo } from "./technique-fields";
 
 export interface PresetStage {
@@ -75,5 +77,86 @@ export function buildPreset(preset: Preset, techniques: TechniqueInfo[]): { stag
       }
       return { technique: s.technique, params, ...(s.from != null && info.acceptsFrom ? { from: s.from } : {}) };
     }),
+  };
+}
+
+/** What the form knows of the dataset: enough to size a model. */
+export interface DataShape {
+  inputShape: [number, number, number];
+  numClasses: number;
+}
+
+/** Students a preset may distill into, largest first (distill.schema's student + width). */
+const STUDENTS: { student: Architecture; width?: number }[] = [
+  { student: "mobilenet-v2", width: 0.5 },
+  { student: "bench-cnn" },
+  { student: "small-cnn" },
+];
+
+/** A student fits a teacher when it is no bigger on either count and at most half on one. */
+const fitsUnder = (s: ModelEstimate, t: ModelEstimate) => s.params <= t.params && s.macs <= t.macs && (2 * s.params <= t.params || 2 * s.macs <= t.macs);
+
+/** The largest zoo student at most half the teacher (by parameters or MACs), or null when none is. */
+export function studentFor(teacher: Architecture, shape: DataShape): { student: Architecture; width?: number } | null {
+  const t = estimateArchitecture(teacher, shape);
+  return STUDENTS.find((s) => s.student !== teacher && fitsUnder(estimateArchitecture(s.student, { ...shape, width: s.width }), t)) ?? null;
+}
+
+/** NAS's default search space (nas.schema.ts), to size its budget against the baseline. */
+const NAS_SPACE = { widths: [0.35, 0.5, 0.75, 1], depths: [1, 2, 3], kernels: [3, 5], expansions: [2, 4, 6] };
+const NAS_CANDIDATES = 8;
+
+/**
+ * A parameter budget of half the baseline, raised to admit at least two candidates of the space, and how many
+ * candidates fit it; null when even that would not be smaller than the baseline.
+ */
+export function nasBudgetFor(arch: Architecture, shape: DataShape): { max: number; candidates: number } | null {
+  const baseline = estimateArchitecture(arch, shape).params;
+  const sizes: number[] = [];
+  for (const width of NAS_SPACE.widths)
+    for (const depth of NAS_SPACE.depths)
+      for (const kernel of NAS_SPACE.kernels)
+        for (const expansion of NAS_SPACE.expansions) sizes.push(estimateNasCandidate({ width, depth, kernel, expansion }, shape).params);
+  sizes.sort((a, b) => a - b);
+  const max = Math.max(Math.floor(baseline / 2), sizes[1]);
+  if (max >= baseline) return null;
+  return { max, candidates: Math.max(2, Math.min(NAS_CANDIDATES, sizes.filter((p) => p <= max).length)) };
+}
+
+export interface FittedPreset {
+  preset: Preset;
+  /** Said to the user when the preset had to change for this architecture. */
+  note?: string;
+  /** A bigger architecture to pick instead (when this one is already the smallest). */
+  suggest?: Architecture;
+}
+
+/**
+ * The preset made to fit the chosen architecture: its distillation student is at most half the teacher, its NAS
+ * budget half the baseline. On an architecture with nothing smaller in the zoo the distillation stage is left
+ * out and the ResNet teacher is proposed instead.
+ */
+export function fitPreset(preset: Preset, arch: Architecture, shape: DataShape): FittedPreset {
+  const student = studentFor(arch, shape);
+  const budget = nasBudgetFor(arch, shape);
+  const dropped: string[] = [];
+  const stages = preset.stages.flatMap((s): PresetStage[] => {
+    if (s.technique === "distill") {
+      if (!student) return (dropped.push("distillation"), []);
+      const set = [{ match: /^student$/, value: student.student }, ...(student.width ? [{ match: /^width$/, value: student.width }] : []), ...(s.set ?? [])];
+      return [{ ...s, set }];
+    }
+    if (s.technique === "nas") {
+      if (!budget) return (dropped.push("architecture search"), []);
+      const set = [{ match: /^budget\.kind$/, value: "params" }, { match: /^budget\.max$/, value: budget.max }, { match: /^candidates$/, value: budget.candidates }, ...(s.set ?? [])];
+      return [{ ...s, set }];
+    }
+    return [s];
+  });
+  if (!dropped.length) return { preset: { ...preset, stages } };
+  return {
+    preset: { ...preset, stages },
+    note: `${arch} is already the smallest architecture in the zoo, so this preset leaves out ${dropped.join(" and ")} (nothing smaller to make). Choose ResNet-style as the architecture to have a teacher to distill from.`,
+    suggest: "resnet",
   };
 }

@@ -14,9 +14,9 @@ import type * as tf from "@tensorflow/tfjs";
 import { GraphBuilder, toPlain, type TensorRef } from "./graph";
 import { converters, foldsBatchNorm, UnsupportedLayerError, type LayerConfig } from "./layers";
 import { encodeModel, type Dim, type ValueInfo } from "./proto";
-import { quantizeGraph, type QuantizationParams } from "./quantize";
+import { quantizeGraph, type QuantizationParams, type QuantizationPlan } from "./quantize";
 
-export type { QuantizationParams } from "./quantize";
+export type { QuantizationParams, QuantizationPlan } from "./quantize";
 
 export const ONNX_OPSET = 13;
 /** IR version 8 is what opset 13–17 tooling (incl. Debian's onnx 1.12 checker) and ORT all accept. */
@@ -192,12 +192,18 @@ export function buildGraph(model: tf.LayersModel, opts: Pick<ExportOptions, "out
 }
 
 export function exportOnnx(model: tf.LayersModel, opts: ExportOptions): Uint8Array {
+  return exportOnnxWithPlan(model, opts).bytes;
+}
+
+/** The export plus, for INT8, where and with which scales it quantizes (what verification simulates in tfjs). */
+export function exportOnnxWithPlan(model: tf.LayersModel, opts: ExportOptions): { bytes: Uint8Array; plan?: QuantizationPlan } {
   const { graph, input, output } = buildGraph(model, opts);
+  let plan: QuantizationPlan | undefined;
   if (opts.precision === "int8") {
     if (!opts.quantization) throw new Error("ONNX export: precision int8 needs opts.quantization (run calibrate() first)");
-    quantizeGraph(graph, opts.quantization);
+    plan = quantizeGraph(graph, opts.quantization);
   }
-  return encodeModel({
+  const bytes = encodeModel({
     irVersion: ONNX_IR_VERSION,
     opset: ONNX_OPSET,
     producerName: "compression-lab",
@@ -214,4 +220,5 @@ export function exportOnnx(model: tf.LayersModel, opts: ExportOptions): Uint8Arr
       ...opts.metadata,
     },
   });
+  return { bytes, plan };
 }

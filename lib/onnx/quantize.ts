@@ -39,7 +39,17 @@ const QUANTIZED_OUTPUTS = new Set(["Add", "Mul", "Concat", "MaxPool", "AveragePo
 /** Ops that only move data: the range of their output equals the range of their input. */
 const DATA_MOVEMENT = new Set(["Transpose", "Reshape", "Flatten", "Identity"]);
 
-export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): void {
+/**
+ * Where the INT8 graph rounds activations, as the exporter decided it: calibration key (the tfjs layer output,
+ * see `calibrationKey`) → the per-tensor scale and zero point written into the file. A tfjs simulation
+ * (quantize-simulate.ts) rounds at the same keys with the same numbers, so it can be compared with ORT.
+ */
+export interface QuantizationPlan {
+  activationType: ActivationType;
+  activations: Map<string, QParams>;
+}
+
+export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): QuantizationPlan {
   const type = params.activationType ?? "uint8";
   const producer = new Map<string, OnnxNode>();
   const consumers = new Map<string, OnnxNode[]>();
@@ -50,11 +60,11 @@ export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): void
   const graphOutputs = new Set(g.nodes.flatMap((n) => n.outputs).filter((o) => !consumers.has(o)));
 
   /** A tfjs-measured range for a value, looking through pure data movement in either direction. */
-  const rangeOf = (v: string, seen = new Set<string>()): ActivationRange | undefined => {
+  const rangeOf = (v: string, seen = new Set<string>()): { key: string; range: ActivationRange } | undefined => {
     if (seen.has(v)) return undefined;
     seen.add(v);
     const key = g.calibrationKeys.get(v);
-    if (key !== undefined && params.activationRanges[key]) return params.activationRanges[key];
+    if (key !== undefined && params.activationRanges[key]) return { key, range: params.activationRanges[key] };
     const p = producer.get(v);
     if (p && DATA_MOVEMENT.has(p.opType)) {
       const r = rangeOf(p.inputs[0], seen);
@@ -89,11 +99,15 @@ export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): void
   }
 
   const qparams = new Map<string, QParams>();
+  const plan: QuantizationPlan = { activationType: type, activations: new Map() };
   for (const v of wanted) {
     if (graphOutputs.has(v)) continue;
-    const range = rangeOf(v);
-    if (!range) continue;
-    qparams.set(v, activationQParams(range, type));
+    const found = rangeOf(v);
+    if (!found) continue;
+    const qp = activationQParams(found.range, type);
+    qparams.set(v, qp);
+    // Values found through data movement share their key's range, hence its qparams: one entry per key.
+    plan.activations.set(found.key, qp);
   }
 
   // Insert Q→DQ after each chosen value; every consumer reads the dequantized value, so the
@@ -148,6 +162,7 @@ export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): void
     }
     g.nodes.splice(inputIdx, 0, ...inserted);
   }
+  return plan;
 }
 
 function dequantizeNode(g: GraphBuilder, inputs: string[], out: string): OnnxNode {

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportOnnx } from "./export";
-import { evaluateOnnx, measureLatency, measureThroughput, nhwcToNchw, percentile } from "./session";
+import { noMeasurableChange } from "./paired-speedup";
+import { evaluateOnnx, measureLatency, measurePairedLatency, measureThroughput, nhwcToNchw, percentile } from "./session";
 import { sizeOf } from "./size";
 import { plainCnn, randomImages, randomizeWeights } from "./test-models";
 import { predictTfjs } from "./verify";
@@ -24,6 +25,16 @@ describe("onnxruntime-node measurements", () => {
       expect(r.p50Ms).toBeLessThanOrEqual(r.p95Ms);
       expect(r.p95Ms).toBeLessThan(1000);
     }
+  });
+
+  it("paired latency: a dense model compared with itself shows no measurable change (spread covers 1.0×)", async () => {
+    const r = await measurePairedLatency(bytes, bytes, [1, 3, 12, 12], { rounds: 15, runsPerRound: 10, warmup: 10 });
+    expect(r.speedup.rounds).toBe(15);
+    expect(r.speedup.low).toBeLessThanOrEqual(r.speedup.median);
+    expect(r.speedup.median).toBeLessThanOrEqual(r.speedup.high);
+    expect(noMeasurableChange(r.speedup)).toBe(true);
+    expect(r.baselineP50Ms).toBeGreaterThan(0);
+    expect(r.candidateP50Ms).toBeGreaterThan(0);
   });
 
   it("throughput at batch 32", async () => {

@@ -3,6 +3,7 @@
  * all on the CPU execution provider — the deployment runtime, not tfjs.
  */
 import * as ort from "onnxruntime-node";
+import { pairedSpeedup, percentile, type PairedSpeedup } from "./paired-speedup";
 
 /** ONNX file bytes or a path on disk. */
 export type OnnxSource = Uint8Array | string;
@@ -92,12 +93,7 @@ export async function evaluateOnnx(
   return { accuracy: correct / labels.length, logits: output };
 }
 
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
+export { percentile } from "./paired-speedup";
 
 /** Deterministic pseudo-random input in [0, 1): latency must not depend on Math.random. */
 function syntheticInput(size: number): Float32Array {
@@ -176,4 +172,59 @@ export async function measureRuntime(src: OnnxSource, inputShapeNCHW: number[], 
   const t2 = await measureLatency(src, inputShapeNCHW, { threads: 2, runs });
   const tp = await measureThroughput(src, inputShapeNCHW, { threads: 1 });
   return { p50Ms1t: t1.p50Ms, p95Ms1t: t1.p95Ms, p50Ms2t: t2.p50Ms, p95Ms2t: t2.p95Ms, imagesPerSec1t: tp.imagesPerSec };
+}
+
+export interface PairedLatencyOptions {
+  /** Interleaved rounds; each gives one baseline/candidate ratio. */
+  rounds?: number;
+  /** Timed batch-1 runs per model per round; the round's latency of a model is their median. */
+  runsPerRound?: number;
+  warmup?: number;
+}
+
+export interface PairedLatency {
+  speedup: PairedSpeedup;
+  /** Median batch-1 latency of each model over all its interleaved runs. */
+  baselineP50Ms: number;
+  candidateP50Ms: number;
+  threads: 1;
+}
+
+/**
+ * The candidate's speed relative to the baseline, both measured in this process at 1 thread, interleaved round
+ * by round (A B, then B A, … so neither always runs first) — see paired-speedup.ts for why pairs, not two p50s.
+ */
+export async function measurePairedLatency(
+  baseline: OnnxSource,
+  candidate: OnnxSource,
+  inputShapeNCHW: number[],
+  opts: PairedLatencyOptions = {},
+): Promise<PairedLatency> {
+  const rounds = opts.rounds ?? 21;
+  const perRound = opts.runsPerRound ?? 10;
+  const shape = [1, ...inputShapeNCHW.slice(1)];
+  const sessions = [await createSession(baseline, { threads: 1 }), await createSession(candidate, { threads: 1 })];
+  try {
+    const feeds = sessions.map((s) => ({ [s.inputNames[0]]: new ort.Tensor("float32", syntheticInput(shape.reduce((a, b) => a * b, 1)), shape) }));
+    for (let i = 0; i < (opts.warmup ?? 20); i++) for (const [k, s] of sessions.entries()) await s.run(feeds[k]);
+    const perModel: number[][] = [[], []]; // round medians
+    const all: number[][] = [[], []];
+    for (let r = 0; r < rounds; r++) {
+      for (const k of r % 2 === 0 ? [0, 1] : [1, 0]) {
+        const times: number[] = [];
+        for (let i = 0; i < perRound; i++) {
+          const t0 = process.hrtime.bigint();
+          await sessions[k].run(feeds[k]);
+          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+        times.sort((x, y) => x - y);
+        perModel[k].push(percentile(times, 50));
+        all[k].push(...times);
+      }
+    }
+    const p50 = (xs: number[]) => percentile([...xs].sort((x, y) => x - y), 50);
+    return { speedup: pairedSpeedup(perModel[0], perModel[1]), baselineP50Ms: p50(all[0]), candidateP50Ms: p50(all[1]), threads: 1 };
+  } finally {
+    for (const s of sessions) await s.release();
+  }
 }

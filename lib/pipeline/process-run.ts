@@ -15,7 +15,7 @@ import type { RunProgress } from "../schemas/run";
 import { dropCheckpoint, stageModelDir } from "./checkpoint";
 import type { StageContext } from "./context";
 import { applyTechnique } from "./apply-technique";
-import { measureStage } from "./measure-stage";
+import { measureStage, speedupColumns, stageDetails } from "./measure-stage";
 import { PermanentError } from "./permanent-error";
 import { recordNasCandidateRuns } from "./nas-candidate-runs";
 import { trainBaseline } from "./train-baseline";
@@ -87,7 +87,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       await saveModel(output.model, savedDir);
       models.set(stageIndex, output.model);
       dropCheckpoint(runId, stageIndex);
-      const details = "details" in output && output.details ? JSON.parse(JSON.stringify(output.details)) : undefined;
+      const details = stageDetails(output, m);
       // Before the stage is marked done: a worker dying in between re-runs the stage, which rewrites them.
       if ("candidates" in output && output.candidates) {
         await recordNasCandidateRuns(db, run, stageIndex, stage.params, output.candidates, backend.name);
@@ -98,7 +98,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
           status: "succeeded", finishedAt: new Date(), durationMs: Date.now() - started,
           accuracy: m.evaluation.accuracy, top5: m.evaluation.top5, perClassAccuracy: m.evaluation.perClassAccuracy, confusionMatrix: m.evaluation.confusion,
           latencyP50Ms: m.latencyP50Ms, latencyP95Ms: m.latencyP95Ms, latencyThreads: 1, latencyP50Ms2t: m.latencyP50Ms2t, latencyP95Ms2t: m.latencyP95Ms2t,
-          throughput: m.throughput, precision: output.precision, details,
+          throughput: m.throughput, precision: output.precision, details, ...speedupColumns(m),
           sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
         },
       });

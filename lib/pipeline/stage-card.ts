@@ -34,7 +34,13 @@ export async function stageModelCard(ctx: StageContext, technique: string, param
       ...earlier.map((s) => ({ index: s.index, technique: s.technique, params: s.params as Record<string, unknown>, metrics: metricsOf(s) })),
       {
         index: ctx.stageIndex, technique, params: (params ?? {}) as Record<string, unknown>,
-        metrics: { top1: m.evaluation.accuracy, top5: m.evaluation.top5, latencyP50Ms: m.latencyP50Ms, bytes: m.bytes, params: m.stats.params },
+        metrics: {
+          top1: m.evaluation.accuracy, top5: m.evaluation.top5, latencyP50Ms: m.latencyP50Ms, bytes: m.bytes, params: m.stats.params,
+          ...(m.speedup ? { speedupVsBaseline: m.speedup.median, speedupSpread: `${m.speedup.low.toFixed(2)}–${m.speedup.high.toFixed(2)}×` } : {}),
+          ...(m.quantizationCost
+            ? { fp32Top1: m.quantizationCost.fp32Accuracy, int8AccuracyDropPp: m.quantizationCost.accuracyDrop * 100, int8FidelityTop1Agreement: m.fidelity?.top1Agreement }
+            : {}),
+        },
       },
     ],
     tool: { name: "compression-lab", version: toolVersion, onnxOpset: ONNX_OPSET, runtime: "onnxruntime-node (CPU)" },

@@ -4,16 +4,17 @@
 // schemas (see lib/dashboard/technique-fields.ts).
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { buildPreset, PRESETS, type DraftStage } from "@/lib/dashboard/presets";
+import { buildPreset, fitPreset, PRESETS, type DraftStage } from "@/lib/dashboard/presets";
 import type { TechniqueInfo } from "@/lib/dashboard/technique-fields";
 import type { Architecture } from "@/lib/ml/models/architecture";
 import { CreateExperiment, type CreateExperimentInput } from "@/lib/schemas/experiment";
 import { PipelineEditor } from "./pipeline-editor";
+import { StageEstimates } from "./stage-estimates";
 
 type Issue = { path: (string | number)[]; message: string };
 
 interface Props {
-  datasets: { id: string; name: string; trainCount: number; testCount: number }[];
+  datasets: { id: string; name: string; trainCount: number; testCount: number; inputShape: [number, number, number]; numClasses: number }[];
   architectures: Record<Architecture, { label: string; description: string }>;
   techniques: TechniqueInfo[];
 }
@@ -35,17 +36,37 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
   const [req, setReq] = useState(DEFAULT_REQ);
   const [presetNote, setPresetNote] = useState<string | null>(null);
   const [arch, setArch] = useState<Architecture>("bench-cnn");
+  const [datasetId, setDatasetId] = useState(datasets[0]?.id ?? "");
+  // The preset in use, re-fitted when the architecture or dataset changes (its student depends on them).
+  const [activePreset, setActivePreset] = useState<string | null>(null);
+  const [suggestion, setSuggestion] = useState<Architecture | null>(null);
+  const dataset = datasets.find((d) => d.id === datasetId) ?? datasets[0];
+  const shape = { inputShape: dataset.inputShape, numClasses: dataset.numClasses };
 
-  function applyPreset(id: string) {
-    const preset = PRESETS.find((p) => p.id === id)!;
+  function applyPreset(id: string, forArch: Architecture = arch, forShape = shape) {
+    const fitted = fitPreset(PRESETS.find((p) => p.id === id)!, forArch, forShape);
+    const preset = fitted.preset;
     const built = buildPreset(preset, techniques);
     if ("missing" in built) {
       setPresetNote(`${preset.label} needs ${built.missing.join(", ")}, not available in this build yet.`);
       return;
     }
     setStages(built.stages);
+    setActivePreset(id);
+    setSuggestion(fitted.suggest ?? null);
     setReq({ maxAccuracyDrop: preset.requirements.maxAccuracyDrop * 100, minLatencyReduction: preset.requirements.minLatencyReduction * 100, minSizeReduction: preset.requirements.minSizeReduction * 100 });
-    setPresetNote(`${preset.label}: ${preset.description}.`);
+    setPresetNote(fitted.note ?? `${preset.label}: ${preset.description}.`);
+  }
+
+  function chooseArchitecture(a: Architecture) {
+    setArch(a);
+    if (activePreset) applyPreset(activePreset, a);
+  }
+
+  function chooseDataset(id: string) {
+    setDatasetId(id);
+    const d = datasets.find((x) => x.id === id);
+    if (activePreset && d) applyPreset(activePreset, arch, { inputShape: d.inputShape, numClasses: d.numClasses });
   }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -117,7 +138,7 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
       <div className="grid2">
         <div className="field">
           <label htmlFor="datasetId">Dataset</label>
-          <select id="datasetId" name="datasetId" defaultValue={datasets[0]?.id} {...invalid("datasetId")}>
+          <select id="datasetId" name="datasetId" value={datasetId} onChange={(e) => chooseDataset(e.target.value)} {...invalid("datasetId")}>
             {datasets.map((d) => (
               <option key={d.id} value={d.id}>{d.name} ({d.trainCount.toLocaleString("en-US")} train / {d.testCount.toLocaleString("en-US")} test)</option>
             ))}
@@ -126,7 +147,7 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
         </div>
         <div className="field">
           <label htmlFor="architecture">Architecture</label>
-          <select id="architecture" name="architecture" value={arch} onChange={(e) => setArch(e.target.value as Architecture)} {...invalid("architecture", "architecture-help")}>
+          <select id="architecture" name="architecture" value={arch} onChange={(e) => chooseArchitecture(e.target.value as Architecture)} {...invalid("architecture", "architecture-help")}>
             {Object.entries(architectures).map(([id, a]) => (
               <option key={id} value={id}>{a.label}</option>
             ))}
@@ -190,10 +211,14 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
               </button>
             );
           })}
-          <button type="button" className="button secondary small" onClick={() => { setStages([{ technique: "baseline", params: {} }]); setReq(DEFAULT_REQ); setPresetNote(null); }}>Baseline only</button>
+          <button type="button" className="button secondary small" onClick={() => { setStages([{ technique: "baseline", params: {} }]); setReq(DEFAULT_REQ); setPresetNote(null); setActivePreset(null); setSuggestion(null); }}>Baseline only</button>
         </div>
-        <p className="muted small" aria-live="polite" style={{ minHeight: "1.4em", margin: "6px 0" }}>{presetNote ?? "\u00a0"}</p>
-        <PipelineEditor stages={stages} techniques={techniques} errors={errors} onChange={setStages} />
+        <p className="muted small" aria-live="polite" style={{ minHeight: "1.4em", margin: "6px 0" }} data-testid="preset-note">
+          {presetNote ?? "\u00a0"}
+          {suggestion ? <> <button type="button" className="button secondary small" onClick={() => chooseArchitecture(suggestion)} data-testid="preset-suggestion">Use {architectures[suggestion].label} as the teacher</button></> : null}
+        </p>
+        <PipelineEditor stages={stages} techniques={techniques} errors={errors} onChange={(s) => { setStages(s); setActivePreset(null); }} />
+        <StageEstimates stages={stages} architecture={arch} shape={shape} />
       </fieldset>
 
       <fieldset>

@@ -6,7 +6,9 @@ import { NewExperimentForm } from "./new-experiment-form";
 export const dynamic = "force-dynamic";
 
 export default async function NewExperimentPage() {
-  const datasets = await db().dataset.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, trainCount: true, testCount: true } });
+  const rows = await db().dataset.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, trainCount: true, testCount: true, inputShape: true, classes: true } });
+  // What the form needs to size models before launch (lib/dashboard/pipeline-estimate.ts).
+  const datasets = rows.map(({ inputShape, classes, ...d }) => ({ ...d, inputShape: inputShape as [number, number, number], numClasses: (classes as string[]).length }));
   return (
     <>
       <h1>New experiment</h1>

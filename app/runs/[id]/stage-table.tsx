@@ -1,5 +1,6 @@
 // The per-stage comparison table: every stage against the baseline, with the run's requirements checked.
 import type { StageComparisonRow, StageMetrics, Check } from "@/lib/dashboard/stage-comparison";
+import { noMeasurableChange } from "@/lib/onnx/paired-speedup";
 import { Requirements } from "@/lib/schemas/pipeline";
 import { bytes, compact, count, ms, pct, pp, times } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
@@ -11,7 +12,24 @@ function CheckCell({ check, title, short }: { check: Check; title: string; short
   return <td className={`check-${check === "n/a" ? "na" : check}`} title={title} aria-label={check}>{(short ? CHECK_SHORT : CHECK_TEXT)[check]}</td>;
 }
 
-export function StageTable<S extends StageMetrics & { durationMs?: number | null }>({ rows, requirements, testId, compact: short }: { rows: StageComparisonRow<S>[]; requirements: unknown; testId?: string; compact?: boolean }) {
+/** Stage.speedup/Low/High: paired with the baseline's ONNX (median baseline/stage ratio, 10–90 % spread). */
+interface PairedSpeedupColumns {
+  speedup?: number | null;
+  speedupLow?: number | null;
+  speedupHigh?: number | null;
+}
+
+/** The paired speed-up when the stage has one, "no measurable change" when its spread covers 1.0×; else the p50 ratio. */
+function SpeedupCell({ stage, fallback, isBaseline }: { stage: PairedSpeedupColumns; fallback: number | null | undefined; isBaseline: boolean }) {
+  const { speedup, speedupLow: low, speedupHigh: high } = stage;
+  if (isBaseline || speedup == null || low == null || high == null) return <td className="num">{times(fallback)}</td>;
+  const spread = `paired with the baseline: median ${times(speedup)}, 10–90 % of rounds ${times(low)}–${times(high)}`;
+  if (noMeasurableChange({ low, high }))
+    return <td className="num muted" title={spread} data-speedup="none">no measurable change</td>;
+  return <td className="num" title={spread} data-speedup={speedup}>{times(speedup)} <span className="muted">({times(low)}–{times(high)})</span></td>;
+}
+
+export function StageTable<S extends StageMetrics & PairedSpeedupColumns & { durationMs?: number | null }>({ rows, requirements, testId, compact: short }: { rows: StageComparisonRow<S>[]; requirements: unknown; testId?: string; compact?: boolean }) {
   const req = Requirements.safeParse(requirements ?? {}).data ?? Requirements.parse({});
   return (
     <div className="table-scroll">
@@ -40,7 +58,7 @@ export function StageTable<S extends StageMetrics & { durationMs?: number | null
                 <td className={`num ${r.deltaAccuracy != null && r.deltaAccuracy < 0 ? "delta-neg" : r.deltaAccuracy ? "delta-pos" : ""}`}>{r.isBaseline ? "—" : pp(r.deltaAccuracy, 2)}</td>
                 <td className="num">{ms(s.latencyP50Ms)}</td>
                 {short ? null : <td className="num">{ms(s.latencyP95Ms)}</td>}
-                <td className="num">{times(r.speedup)}</td>
+                <SpeedupCell stage={s} fallback={r.speedup} isBaseline={r.isBaseline} />
                 <td className="num" title={s.gzipBytes ? `${bytes(s.gzipBytes)} gzipped` : undefined}>{bytes(s.sizeBytes)}</td>
                 <td className="num">{times(r.compressionRatio)}</td>
                 {short ? null : <>

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Stage" ADD COLUMN     "speedup" DOUBLE PRECISION,
+ADD COLUMN     "speedupHigh" DOUBLE PRECISION,
+ADD COLUMN     "speedupLow" DOUBLE PRECISION;
