@@ -80,11 +80,11 @@ export async function exportRunStages(db: Db, runId: string) {
       id: true, requirements: true, experiment: { select: { name: true } },
       stages: {
         orderBy: { index: "asc" },
-        select: { index: true, technique: true, status: true, accuracy: true, top5: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, gzipBytes: true, paramCount: true, nonzeroParams: true, macs: true, sparsity: true, durationMs: true, params: true },
+        select: { index: true, technique: true, status: true, accuracy: true, top5: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, gzipBytes: true, paramCount: true, nonzeroParams: true, macs: true, sparsity: true, durationMs: true, params: true, verdict: true },
       },
     },
   });
   if (!run) throw notFound("Run");
-  const rows = compareStages(run.stages, run.requirements);
+  const rows = compareStages(run.stages);
   return { name: run.experiment.name, csv: () => toCsv(STAGE_COLUMNS, rows), json: () => JSON.stringify({ runId: run.id, experiment: run.experiment.name, requirements: run.requirements, stages: rows.map((r) => ({ ...Object.fromEntries(STAGE_COLUMNS.map((c) => [c.header, c.value(r) ?? null])), params: r.stage.params })) }, null, 2) };
 }
