@@ -11,13 +11,14 @@ import { loadModel, saveModel } from "../ml/model-io";
 import { OnnxVerificationError } from "../onnx/verify";
 import { TrainingCancelled } from "../ml/train";
 import { moveRun, moveStage, releaseRunningStages, runStatusOf } from "../runs/run-lifecycle";
-import { judgeRun, judgeStage } from "../runs/requirements-verdict";
+import { judgeRun } from "../runs/requirements-verdict";
 import { Pipeline, Requirements, sourceStageOf, TrainingConfig } from "../schemas/pipeline";
 import type { RunProgress } from "../schemas/run";
 import { dropCheckpoint, stageModelDir } from "./checkpoint";
 import type { StageContext } from "./context";
 import { applyTechnique } from "./apply-technique";
-import { measureStage, type StageMeasurements } from "./measure-stage";
+import { judgeMeasuredStage } from "./judge-stage";
+import { measureStage } from "./measure-stage";
 import { PermanentError } from "./permanent-error";
 import { recordNasCandidateRuns } from "./nas-candidate-runs";
 import { trainBaseline } from "./train-baseline";
@@ -43,11 +44,6 @@ export const SHUTDOWN = "shutdown";
 /** A lifecycle move was refused: someone else moved the run first — almost always a user's cancel. */
 async function refusedOutcome(db: Db, runId: string): Promise<RunOutcome> {
   return (await runStatusOf(db, runId)) === "cancelled" ? "cancelled" : "skipped";
-}
-
-/** The paired speed-up, once measure-stage records one (Stage.speedup); without it the verdict uses the p50s. */
-function pairedSpeedupOf(m: StageMeasurements): { speedup?: number | null } {
-  return { speedup: (m as StageMeasurements & { speedup?: number | null }).speedup ?? null };
 }
 
 export async function processRun(db: Db, runId: string, job: JobContext): Promise<RunOutcome> {
@@ -108,9 +104,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       if ("candidates" in output && output.candidates) {
         await recordNasCandidateRuns(db, run, stageIndex, stage.params, output.candidates, backend.name);
       }
-      const measured = { index: stageIndex, accuracy: m.evaluation.accuracy, latencyP50Ms: m.latencyP50Ms, sizeBytes: m.bytes, ...pairedSpeedupOf(m) };
-      const baseline = stageIndex === 0 ? measured : await db.stage.findUniqueOrThrow({ where: { runId_index: { runId, index: 0 } } });
-      const verdict = judgeStage(measured, baseline, requirements);
+      const verdict = await judgeMeasuredStage(db, runId, stageIndex, m, requirements);
       const done = await moveStage(db, runId, stageIndex, "succeeded", {
         ...(verdict ? { verdict } : {}), finishedAt: new Date(), durationMs: Date.now() - started,
         accuracy: m.evaluation.accuracy, top5: m.evaluation.top5, perClassAccuracy: m.evaluation.perClassAccuracy, confusionMatrix: m.evaluation.confusion,
