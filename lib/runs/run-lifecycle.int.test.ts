@@ -2,8 +2,10 @@
 // runs in this process (the real processRun, database, Redis queue and onnxruntime-node) so that the cancel can
 // be placed exactly: at a progress report (the worker notices at once, as its cancel watcher would), or right
 // after a stage's row is written (the worker has not noticed yet: only the lifecycle's conditional moves stop it).
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerSyntheticDataset } from "../../test/fixtures";
+import { artifactFile } from "../artifacts/store-artifact";
 import { db, type Db } from "../db";
 import { createExperiment } from "../experiments/create-experiment";
 import { processRun, type JobContext, type RunOutcome } from "../pipeline/process-run";
@@ -116,5 +118,10 @@ describe("a cancel landing at any point of a run", () => {
     expect(verdict.checks.map((c) => [c.requirement, c.limit])).toEqual([["maxAccuracyDrop", 0.05], ["minLatencyReduction", 0.4], ["minSizeReduction", 0.3]]);
     expect(run.meetsRequirements).toBe(verdict.pass);
     expect(run.shipStageIndex).toBe(verdict.pass ? 1 : null);
+    // The last stage's model card carries the same verdict, and the run's.
+    const card = await db().artifact.findFirstOrThrow({ where: { runId, stageIndex: 1, kind: "model-card" } });
+    const json = JSON.parse(readFileSync(artifactFile(card.path), "utf8"));
+    expect(json.requirements.stage).toEqual(verdict);
+    expect(json.requirements.run).toEqual({ meetsRequirements: run.meetsRequirements, shipStageIndex: run.shipStageIndex, final: true });
   });
 });
