@@ -9,18 +9,22 @@ import { StatusBadge } from "../../_components/status-badge";
 const CHECK_TEXT: Record<Check, string> = { pass: "✓ pass", fail: "✗ fail", "n/a": "—" };
 const CHECK_SHORT: Record<Check, string> = { pass: "✓", fail: "✗", "n/a": "—" };
 
-/** The stored value and limit of one requirement, as the user reads them: "2.10 pp / ≤ 5%". */
-function judged(verdict: StageVerdict | null, requirement: RequirementName): string | null {
+/** The stored value and limit of one requirement: the value short for the cell, both for its tooltip. */
+function judged(verdict: StageVerdict | null, requirement: RequirementName): { value: string; full: string } | null {
   const c = verdict?.checks.find((x) => x.requirement === requirement);
   if (!c || c.value == null) return null;
-  return requirement === "maxAccuracyDrop" ? `${pp(c.value, 2)} / ≤ ${pct(c.limit, 0)}` : `${pct(c.value)} / ≥ ${pct(c.limit, 0)}`;
+  if (requirement === "maxAccuracyDrop") {
+    const drop = `${(c.value * 100).toFixed(1)} pp`;
+    return { value: drop, full: `accuracy drop ${drop} (max ${pct(c.limit, 0)})` };
+  }
+  const what = requirement === "minLatencyReduction" ? "latency" : "size";
+  return { value: pct(c.value, 0), full: `${what} reduction ${pct(c.value)} (min ${pct(c.limit, 0)})` };
 }
 
-function CheckCell({ check, detail, title, short }: { check: Check; detail: string | null; title: string; short?: boolean }) {
+function CheckCell({ check, detail, short }: { check: Check; detail: { value: string; full: string } | null; short?: boolean }) {
   return (
-    <td className={`check-${check === "n/a" ? "na" : check}`} title={detail ? `${title}: ${detail}` : title} aria-label={check}>
-      {(short ? CHECK_SHORT : CHECK_TEXT)[check]}
-      {!short && detail ? <span className="small muted"> {detail}</span> : null}
+    <td className={`check-${check === "n/a" ? "na" : check}`} title={detail?.full ?? "not measured"} aria-label={check}>
+      {short || !detail ? (short ? CHECK_SHORT : CHECK_TEXT)[check] : `${CHECK_SHORT[check]} ${detail.value}`}
     </td>
   );
 }
@@ -63,9 +67,9 @@ export function StageTable<S extends StageMetrics & { durationMs?: number | null
                   <td className="num">{s.sparsity != null ? pct(s.sparsity, 0) : "—"}</td>
                   <td className="num">{compact(s.macs)}</td>
                 </>}
-                <CheckCell short={short} check={r.checks.accuracy} detail={judged(r.verdict, "maxAccuracyDrop")} title="accuracy drop / max" />
-                <CheckCell short={short} check={r.checks.latency} detail={judged(r.verdict, "minLatencyReduction")} title="latency reduction / min" />
-                <CheckCell short={short} check={r.checks.size} detail={judged(r.verdict, "minSizeReduction")} title="size reduction / min" />
+                <CheckCell short={short} check={r.checks.accuracy} detail={judged(r.verdict, "maxAccuracyDrop")} />
+                <CheckCell short={short} check={r.checks.latency} detail={judged(r.verdict, "minLatencyReduction")} />
+                <CheckCell short={short} check={r.checks.size} detail={judged(r.verdict, "minSizeReduction")} />
                 <td className={r.meetsAll == null ? "check-na" : r.meetsAll ? "check-pass" : "check-fail"} data-testid="stage-meets">{r.meetsAll == null ? "—" : r.meetsAll ? "✓" : "✗"}</td>
               </tr>
             );
