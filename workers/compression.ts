@@ -7,6 +7,7 @@ import { Worker } from "bullmq";
 import { db } from "../lib/db";
 import { env } from "../lib/env";
 import { PipelineJob, QueueName, redisConnection } from "../lib/queue";
+import { moveRun } from "../lib/runs/run-lifecycle";
 import { interruptRunningJobs, runJobInChild } from "./run-job-in-child";
 
 /** A job whose worker stopped renewing its lock for this long is handed to another worker. */
@@ -31,8 +32,7 @@ export function startWorker(): Worker {
     if (!job || !exhausted) return;
     const parsed = PipelineJob.safeParse(job.data);
     if (!parsed.success) return;
-    await db()
-      .run.updateMany({ where: { id: parsed.data.runId, status: { in: ["queued", "running"] } }, data: { status: "failed", error: error.message, finishedAt: new Date() } })
+    await moveRun(db(), parsed.data.runId, "failed", { error: error.message, finishedAt: new Date() })
       .catch((e) => console.error("[worker] could not mark run failed:", e));
   });
   worker.on("error", (e) => console.error("[worker]", e.message));

@@ -11,7 +11,7 @@ interface Facets {
 }
 
 export function RunsFilters({ query, facets }: { query: RunQuery; facets: Facets }) {
-  const active = Boolean(query.q || query.status || query.technique || query.dataset || query.tag);
+  const active = Boolean(query.q || query.status || query.technique || query.dataset || query.tag || query.meets);
   return (
     <form className="filters panel" method="get" action="/" role="search" aria-label="Filter runs">
       <div className="field">
@@ -22,6 +22,7 @@ export function RunsFilters({ query, facets }: { query: RunQuery; facets: Facets
       <FilterSelect name="technique" label="Technique" value={query.technique} options={facets.techniques.map((t) => [t, t])} />
       <FilterSelect name="dataset" label="Dataset" value={query.dataset} options={facets.datasets.map((d) => [d.id, d.name])} />
       <FilterSelect name="tag" label="Tag" value={query.tag} options={facets.tags.map((t) => [t, t])} />
+      <FilterSelect name="meets" label="Meets requirements" value={query.meets} options={[["yes", "yes"], ["no", "no"]]} />
       {query.sort !== "started" ? <input type="hidden" name="sort" value={query.sort} /> : null}
       {query.dir !== "desc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
       {query.pageSize !== 50 ? <input type="hidden" name="pageSize" value={query.pageSize} /> : null}

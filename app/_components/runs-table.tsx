@@ -33,6 +33,13 @@ function Status({ run }: { run: RunRow }) {
   );
 }
 
+function Verdict({ run }: { run: RunRow }) {
+  if (run.meetsRequirements == null) return <span className="check-na">—</span>;
+  return run.meetsRequirements
+    ? <span className="check-pass" data-testid="run-meets" title={run.shipStageIndex != null ? `ship stage ${run.shipStageIndex}` : undefined}>✓ met{run.shipStageIndex != null ? ` · stage ${run.shipStageIndex}` : ""}</span>
+    : <span className="check-fail" data-testid="run-meets">✗ missed</span>;
+}
+
 export function RunsTable({ list, query }: { list: RunList; query: RunQuery }) {
   return (
     <table className="data runs" data-testid="runs-table">
@@ -45,6 +52,7 @@ export function RunsTable({ list, query }: { list: RunList; query: RunQuery }) {
           <SortHeader query={query} sort="accuracy" label="Best top-1" num />
           <SortHeader query={query} sort="latency" label="Latency p50" num />
           <SortHeader query={query} sort="size" label="ONNX size" num />
+          <th title="the worker's verdict: some compressed stage meets every requirement of the run">Requirements</th>
           <th>Backend</th>
           <SortHeader query={query} sort="started" label="Started" />
           <th className="num">Duration</th>
@@ -63,6 +71,7 @@ export function RunsTable({ list, query }: { list: RunList; query: RunQuery }) {
             <td className="num">{pct(run.bestAccuracy)}</td>
             <td className="num">{ms(run.finalLatencyMs)}</td>
             <td className="num">{bytes(run.finalSizeBytes)}</td>
+            <td><Verdict run={run} /></td>
             <td>{run.backend ?? "—"}</td>
             <td>{when(run.startedAt ?? run.queuedAt)}</td>
             <td className="num">{run.startedAt ? duration(run.startedAt, run.finishedAt) : "—"}</td>

@@ -1,6 +1,7 @@
 // A run's per-stage comparison table, as in the seed projects' write-ups: every stage against the baseline
-// (stage 0) — accuracy delta, speedup, compression ratio — and the run's requirements checked per stage.
-import { Requirements } from "../schemas/pipeline";
+// (stage 0) — accuracy delta, speedup, compression ratio — and the verdict the worker stored on each stage
+// (lib/runs/requirements-verdict.ts judges; this only reads).
+import { latencyReduction, parseVerdict, sizeReduction, type RequirementName, type StageVerdict } from "../runs/requirements-verdict";
 
 export interface StageMetrics {
   index: number;
@@ -16,6 +17,10 @@ export interface StageMetrics {
   nonzeroParams?: number | null;
   macs: number | null;
   sparsity: number | null;
+  /** the paired-latency speed-up, when the stage was measured that way */
+  speedup?: number | null;
+  /** Stage.verdict as stored by the worker */
+  verdict?: unknown;
 }
 
 export type Check = "pass" | "fail" | "n/a";
@@ -31,49 +36,41 @@ export interface StageComparisonRow<S extends StageMetrics = StageMetrics> {
   compressionRatio: number | null;
   latencyReduction: number | null;
   sizeReduction: number | null;
+  /** the worker's stored verdict (null on the baseline, on unfinished stages and on runs judged before verdicts) */
+  verdict: StageVerdict | null;
   checks: { accuracy: Check; latency: Check; size: Check };
-  /** every applicable check passes */
+  /** the stage meets every requirement (from the stored verdict) */
   meetsAll: boolean | null;
 }
 
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null && b > 0 ? a / b : null);
-// Compare with a tolerance so a requirement met to the 4th decimal is not failed by floating point.
-const EPS = 1e-9;
 
-export function parseRequirements(value: unknown): Requirements {
-  const r = Requirements.safeParse(value ?? {});
-  return r.success ? r.data : Requirements.parse({});
-}
+const checkOf = (verdict: StageVerdict | null, requirement: RequirementName): Check => {
+  const pass = verdict?.checks.find((c) => c.requirement === requirement)?.pass;
+  return pass == null ? "n/a" : pass ? "pass" : "fail";
+};
 
-export function compareStages<S extends StageMetrics>(stages: readonly S[], requirementsJson: unknown): StageComparisonRow<S>[] {
-  const req = parseRequirements(requirementsJson);
+export function compareStages<S extends StageMetrics>(stages: readonly S[]): StageComparisonRow<S>[] {
   const sorted = [...stages].sort((a, b) => a.index - b.index);
   const base = sorted.find((s) => s.index === 0 && s.status === "succeeded") ?? null;
   return sorted.map((s) => {
     const isBaseline = s.index === 0;
     const done = s.status === "succeeded";
     const deltaAccuracy = !isBaseline && done && base && s.accuracy != null && base.accuracy != null ? s.accuracy - base.accuracy : isBaseline && done ? 0 : null;
-    const speedup = done ? ratio(base?.latencyP50Ms, s.latencyP50Ms) : null;
+    const speedup = done ? (s.speedup ?? ratio(base?.latencyP50Ms, s.latencyP50Ms)) : null;
     const compressionRatio = done ? ratio(base?.sizeBytes, s.sizeBytes) : null;
-    const latencyReduction = done && base?.latencyP50Ms && s.latencyP50Ms != null ? 1 - s.latencyP50Ms / base.latencyP50Ms : null;
-    const sizeReduction = done && base?.sizeBytes && s.sizeBytes != null ? 1 - s.sizeBytes / base.sizeBytes : null;
-    const check = (value: number | null, ok: (v: number) => boolean): Check => (isBaseline || value == null ? "n/a" : ok(value) ? "pass" : "fail");
-    const checks = {
-      accuracy: check(deltaAccuracy, (d) => -d <= req.maxAccuracyDrop + EPS),
-      latency: check(latencyReduction, (r) => r + EPS >= req.minLatencyReduction),
-      size: check(sizeReduction, (r) => r + EPS >= req.minSizeReduction),
-    };
-    const applicable = Object.values(checks).filter((c) => c !== "n/a");
+    const verdict = done && !isBaseline ? parseVerdict(s.verdict) : null;
     return {
       stage: s,
       isBaseline,
       deltaAccuracy,
       speedup,
       compressionRatio,
-      latencyReduction,
-      sizeReduction,
-      checks,
-      meetsAll: isBaseline || applicable.length === 0 ? null : applicable.every((c) => c === "pass"),
+      latencyReduction: done && base ? latencyReduction(s, base) : null,
+      sizeReduction: done && base ? sizeReduction(s, base) : null,
+      verdict,
+      checks: { accuracy: checkOf(verdict, "maxAccuracyDrop"), latency: checkOf(verdict, "minLatencyReduction"), size: checkOf(verdict, "minSizeReduction") },
+      meetsAll: verdict?.pass ?? null,
     };
   });
 }

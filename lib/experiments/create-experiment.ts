@@ -2,6 +2,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { checkReferencedRuns } from "../pipeline/run-model";
 import { enqueueRun } from "../queue";
+import { NEW_RUN_STATUS, NEW_STAGE_STATUS } from "../runs/run-lifecycle";
 import type { CreateExperiment } from "../schemas/experiment";
 
 /**
@@ -21,12 +22,12 @@ export async function createExperiment(db: Db, input: CreateExperiment) {
       tags: input.tags,
       runs: {
         create: {
-          status: "queued",
+          status: NEW_RUN_STATUS,
           pipeline: input.pipeline,
           training: input.training,
           requirements: input.requirements,
           seed: input.seed,
-          stages: { create: input.pipeline.map((stage, index) => ({ index, technique: stage.technique, params: stage.params, status: "pending" })) },
+          stages: { create: input.pipeline.map((stage, index) => ({ index, technique: stage.technique, params: stage.params, status: NEW_STAGE_STATUS })) },
         },
       },
     },

@@ -29,4 +29,35 @@ describe("model card", () => {
     expect(a.markdown).toContain("Trouser\\|pants"); // table cells are escaped
     expect(a.markdown).toMatch(/\| 1 \| quantize \| 0.9101 \| 0.3 \| — \|/);
   });
+
+  it("states the stage's verdict per requirement and the run's", () => {
+    const { markdown, json } = modelCard({
+      ...input,
+      requirements: {
+        limits: { maxAccuracyDrop: 0.05, minLatencyReduction: 0.4, minSizeReduction: 0.3 },
+        stage: { pass: false, checks: [
+          { requirement: "maxAccuracyDrop", value: 0.0022, limit: 0.05, pass: true },
+          { requirement: "minLatencyReduction", value: 0.2683, limit: 0.4, pass: false },
+          { requirement: "minSizeReduction", value: null, limit: 0.3, pass: null },
+        ] },
+        run: { meetsRequirements: false, shipStageIndex: null, final: true },
+      },
+    });
+    expect(markdown).toContain("## Requirements");
+    expect(markdown).toContain("| maxAccuracyDrop | 0.0022 | 0.05 | ✓ pass |");
+    expect(markdown).toContain("| minLatencyReduction | 0.2683 | 0.4 | ✗ fail |");
+    expect(markdown).toContain("| minSizeReduction | — | 0.3 | not measured |");
+    expect(markdown).toContain("This stage misses at least one requirement");
+    expect(markdown).toContain("The run: no compressed stage meets every requirement.");
+    expect(JSON.parse(json).requirements.run).toEqual({ meetsRequirements: false, shipStageIndex: null, final: true });
+  });
+
+  it("names the stage to ship when the run meets its requirements", () => {
+    const { markdown } = modelCard({
+      ...input,
+      requirements: { limits: { maxAccuracyDrop: 0.05, minLatencyReduction: 0.4, minSizeReduction: 0.3 }, stage: null, run: { meetsRequirements: true, shipStageIndex: 2, final: false } },
+    });
+    expect(markdown).toContain("This is the baseline");
+    expect(markdown).toContain("The run so far: meets the requirements; the stage to ship is stage 2.");
+  });
 });

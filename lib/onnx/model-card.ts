@@ -4,7 +4,16 @@
  * so the same run always yields the same card and tests can compare it byte for byte.
  */
 
-export type MetricValue = number | string | null | undefined;
+export type MetricValue = number | string | boolean | null | undefined;
+
+/** The run's requirements as the worker judged them (lib/runs/requirements-verdict.ts). */
+export interface ModelCardRequirements {
+  limits: { maxAccuracyDrop: number; minLatencyReduction: number; minSizeReduction: number };
+  /** this stage's verdict; null on the baseline stage */
+  stage: { pass: boolean; checks: { requirement: string; value: number | null; limit: number; pass: boolean | null }[] } | null;
+  /** the run's verdict over its stages up to this one (`final` when this is the run's last stage) */
+  run: { meetsRequirements: boolean | null; shipStageIndex: number | null; final: boolean };
+}
 
 export interface ModelCardInput {
   name: string;
@@ -25,6 +34,7 @@ export interface ModelCardInput {
   dataset?: { name: string; trainCount?: number; testCount?: number };
   /** One entry per pipeline stage, in order. */
   stages: { index: number; technique: string; params: Record<string, unknown>; metrics: Record<string, MetricValue> }[];
+  requirements?: ModelCardRequirements;
   quantization?: { precision: "int8"; weights: string; activations: string; calibration?: string; calibrationImages?: number };
   artifacts?: { kind: string; file: string; bytes?: number; gzipBytes?: number; sha256?: string }[];
   tool: { name: string; version: string; onnxOpset?: number; runtime?: string };
@@ -47,6 +57,28 @@ const cell = (v: unknown): string => {
 
 const table = (head: string[], rows: unknown[][]): string =>
   [`| ${head.map(cell).join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+
+const passText = (pass: boolean | null) => (pass == null ? "not measured" : pass ? "✓ pass" : "✗ fail");
+
+function requirementsSection(r: ModelCardRequirements): string[] {
+  const lines = ["## Requirements", ""];
+  if (r.stage) {
+    lines.push(table(["requirement", "value", "limit", "result"], r.stage.checks.map((c) => [c.requirement, c.value, c.limit, passText(c.pass)])), "");
+    lines.push(`This stage ${r.stage.pass ? "meets every requirement" : "misses at least one requirement"} (against the baseline, stage 0).`, "");
+  } else {
+    lines.push(`This is the baseline, the stage the others are judged against (max accuracy drop ${r.limits.maxAccuracyDrop}, min latency reduction ${r.limits.minLatencyReduction}, min size reduction ${r.limits.minSizeReduction}).`, "");
+  }
+  const scope = r.run.final ? "The run" : "The run so far";
+  lines.push(
+    r.run.meetsRequirements == null
+      ? `${scope}: no compressed stage judged yet.`
+      : r.run.meetsRequirements
+        ? `${scope}: meets the requirements; the stage to ship is stage ${r.run.shipStageIndex}.`
+        : `${scope}: no compressed stage meets every requirement.`,
+    "",
+  );
+  return lines;
+}
 
 export function modelCard(card: ModelCardInput): ModelCard {
   const json = JSON.stringify({ schemaVersion: 1, ...card }, null, 2) + "\n";
@@ -86,6 +118,7 @@ export function modelCard(card: ModelCardInput): ModelCard {
     for (const s of card.stages) md.push(`- **${s.index}. ${s.technique}**: \`${JSON.stringify(s.params)}\``);
     md.push("");
   }
+  if (card.requirements) md.push(...requirementsSection(card.requirements));
   if (card.quantization) {
     const q = card.quantization;
     md.push(

@@ -10,11 +10,14 @@ import { subset } from "../ml/data/subset";
 import { loadModel, saveModel } from "../ml/model-io";
 import { OnnxVerificationError } from "../onnx/verify";
 import { TrainingCancelled } from "../ml/train";
+import { moveRun, moveStage, releaseRunningStages, runStatusOf } from "../runs/run-lifecycle";
+import { judgeRun } from "../runs/requirements-verdict";
 import { Pipeline, Requirements, sourceStageOf, TrainingConfig } from "../schemas/pipeline";
 import type { RunProgress } from "../schemas/run";
 import { dropCheckpoint, stageModelDir } from "./checkpoint";
 import type { StageContext } from "./context";
 import { applyTechnique } from "./apply-technique";
+import { judgeMeasuredStage } from "./judge-stage";
 import { measureStage, speedupColumns, stageDetails } from "./measure-stage";
 import { PermanentError } from "./permanent-error";
 import { recordNasCandidateRuns } from "./nas-candidate-runs";
@@ -38,18 +41,24 @@ export type RunOutcome = "succeeded" | "skipped" | "cancelled" | "interrupted";
 /** The reason a worker's shutdown aborts a job with (a user's cancel aborts with any other). */
 export const SHUTDOWN = "shutdown";
 
+/** A lifecycle move was refused: someone else moved the run first — almost always a user's cancel. */
+async function refusedOutcome(db: Db, runId: string): Promise<RunOutcome> {
+  return (await runStatusOf(db, runId)) === "cancelled" ? "cancelled" : "skipped";
+}
+
 export async function processRun(db: Db, runId: string, job: JobContext): Promise<RunOutcome> {
   const run = await db.run.findUnique({ where: { id: runId }, include: { experiment: { include: { dataset: true } }, stages: true } });
   if (!run || run.status === "succeeded" || run.status === "cancelled") return "skipped";
 
   const backend = await setupBackend();
-  await db.run.update({
-    where: { id: runId },
-    data: { status: "running", startedAt: run.startedAt ?? new Date(), attempts: job.attempt, backend: backend.name, backendWarning: backend.warning ?? null, error: null },
+  const started = await moveRun(db, runId, "running", {
+    startedAt: run.startedAt ?? new Date(), attempts: job.attempt, backend: backend.name, backendWarning: backend.warning ?? null, error: null,
   });
+  if (!started) return refusedOutcome(db, runId); // cancelled (or ended) since it was read
 
   const pipeline = Pipeline.parse(run.pipeline);
   const training = TrainingConfig.parse(run.training);
+  const requirements = Requirements.parse(run.requirements);
   // Every stage's model stays in memory (they are small): a stage may read any earlier one (`from`).
   const models = new Map<number, tf.LayersModel>();
   try {
@@ -75,10 +84,13 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       };
       const ctx: StageContext = {
         db, runId, stageIndex, stages: pipeline.length, architecture: run.experiment.baseArch, data, datasetId: dataset.id, training,
-        requirements: Requirements.parse(run.requirements), seed: run.seed, signal: job.signal, report,
+        requirements, seed: run.seed, signal: job.signal, report,
       };
       const started = Date.now();
-      await db.stage.update({ where: { runId_index: { runId, index: stageIndex } }, data: { status: "running", startedAt: new Date() } });
+      if (!(await moveStage(db, runId, stageIndex, "running", { startedAt: new Date() }))) {
+        if ((await runStatusOf(db, runId)) === "cancelled") return "cancelled";
+        throw new PermanentError(`Stage ${stageIndex} cannot start: it is ${row?.status ?? "missing"} (a finished stage whose saved model is gone is not redone)`);
+      }
       const output =
         stage.technique === "baseline"
           ? await trainBaseline(ctx)
@@ -92,40 +104,40 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       if ("candidates" in output && output.candidates) {
         await recordNasCandidateRuns(db, run, stageIndex, stage.params, output.candidates, backend.name);
       }
-      await db.stage.update({
-        where: { runId_index: { runId, index: stageIndex } },
-        data: {
-          status: "succeeded", finishedAt: new Date(), durationMs: Date.now() - started,
-          accuracy: m.evaluation.accuracy, top5: m.evaluation.top5, perClassAccuracy: m.evaluation.perClassAccuracy, confusionMatrix: m.evaluation.confusion,
-          latencyP50Ms: m.latencyP50Ms, latencyP95Ms: m.latencyP95Ms, latencyThreads: 1, latencyP50Ms2t: m.latencyP50Ms2t, latencyP95Ms2t: m.latencyP95Ms2t,
-          throughput: m.throughput, precision: output.precision, details, ...speedupColumns(m),
-          sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
-        },
+      const verdict = await judgeMeasuredStage(db, runId, stageIndex, m, requirements);
+      const done = await moveStage(db, runId, stageIndex, "succeeded", {
+        ...(verdict ? { verdict } : {}), finishedAt: new Date(), durationMs: Date.now() - started,
+        accuracy: m.evaluation.accuracy, top5: m.evaluation.top5, perClassAccuracy: m.evaluation.perClassAccuracy, confusionMatrix: m.evaluation.confusion,
+        latencyP50Ms: m.latencyP50Ms, latencyP95Ms: m.latencyP95Ms, latencyThreads: 1, latencyP50Ms2t: m.latencyP50Ms2t, latencyP95Ms2t: m.latencyP95Ms2t,
+        throughput: m.throughput, precision: output.precision, details, ...speedupColumns(m),
+        sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
       });
+      if (!done) return refusedOutcome(db, runId); // the stage was handed to another attempt meanwhile
     }
-    await db.run.update({ where: { id: runId }, data: { status: "succeeded", finishedAt: new Date(), progress: { stageIndex: pipeline.length - 1, stages: pipeline.length, technique: "done", phase: "done", fraction: 1 } } });
-    return "succeeded";
+    // The run's verdict, from the verdicts just stored: a run that misses its requirements still succeeded.
+    const stages = await db.stage.findMany({ where: { runId } });
+    const finished = await moveRun(db, runId, "succeeded", {
+      ...judgeRun(stages), finishedAt: new Date(), progress: { stageIndex: pipeline.length - 1, stages: pipeline.length, technique: "done", phase: "done", fraction: 1 },
+    });
+    return finished ? "succeeded" : refusedOutcome(db, runId);
   } catch (e) {
     if (e instanceof TrainingCancelled && job.signal.reason === SHUTDOWN) {
       // Not a failure: the job goes back on the queue and resumes from the last checkpoint.
-      await db.run.update({ where: { id: runId }, data: { status: "queued" } });
-      await db.stage.updateMany({ where: { runId, status: "running" }, data: { status: "pending" } });
-      return "interrupted";
+      await releaseRunningStages(db, runId, "pending");
+      return (await moveRun(db, runId, "queued")) ? "interrupted" : refusedOutcome(db, runId);
     }
     if (e instanceof TrainingCancelled) {
-      await db.run.update({ where: { id: runId }, data: { status: "cancelled", finishedAt: new Date() } });
-      await db.stage.updateMany({ where: { runId, status: "running" }, data: { status: "pending" } });
+      await moveRun(db, runId, "cancelled", { finishedAt: new Date() }); // usually cancelled already: that is what aborted it
+      await releaseRunningStages(db, runId, "pending");
       return "cancelled";
     }
     const message = userMessageOf(e);
     const retry = !isPermanent(e) && job.attempt < job.maxAttempts;
-    await db.run.update({
-      where: { id: runId },
-      data: retry
-        ? { status: "queued", error: `Attempt ${job.attempt} of ${job.maxAttempts} failed (${message}); retrying.` }
-        : { status: "failed", error: message, finishedAt: new Date() },
-    });
-    await db.stage.updateMany({ where: { runId, status: "running" }, data: { status: retry ? "pending" : "failed" } });
+    await releaseRunningStages(db, runId, retry ? "pending" : "failed");
+    const moved = retry
+      ? await moveRun(db, runId, "queued", { error: `Attempt ${job.attempt} of ${job.maxAttempts} failed (${message}); retrying.` })
+      : await moveRun(db, runId, "failed", { error: message, finishedAt: new Date() });
+    if (!moved) return refusedOutcome(db, runId); // cancelled meanwhile: stays cancelled, no retry
     if (retry) throw e;
     return "skipped";
   } finally {

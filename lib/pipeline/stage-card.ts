@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { INPUT_NAME, ONNX_OPSET } from "../onnx/export";
 import { modelCard, type ModelCard } from "../onnx/model-card";
+import { judgeRun, parseVerdict } from "../runs/requirements-verdict";
 import type { StageContext } from "./context";
+import { judgedStageOf, judgeMeasuredStage } from "./judge-stage";
 import type { StageMeasurements } from "./measure-stage";
 
 const toolVersion = (() => {
@@ -18,9 +20,12 @@ export async function stageModelCard(ctx: StageContext, technique: string, param
   const run = await ctx.db.run.findUniqueOrThrow({ where: { id: ctx.runId }, include: { experiment: { include: { dataset: true } }, stages: { orderBy: { index: "asc" } } } });
   const [h, w, c] = ctx.data.train.shape;
   const earlier = run.stages.filter((s) => s.index < ctx.stageIndex && s.status === "succeeded");
-  const metricsOf = (s: { accuracy: number | null; top5: number | null; latencyP50Ms: number | null; sizeBytes: number | null; paramCount: number | null }) => ({
-    top1: s.accuracy, top5: s.top5, latencyP50Ms: s.latencyP50Ms, bytes: s.sizeBytes, params: s.paramCount,
+  const metricsOf = (s: { index: number; accuracy: number | null; top5: number | null; latencyP50Ms: number | null; sizeBytes: number | null; paramCount: number | null; verdict: unknown }) => ({
+    top1: s.accuracy, top5: s.top5, latencyP50Ms: s.latencyP50Ms, bytes: s.sizeBytes, params: s.paramCount, meetsAll: s.index === 0 ? null : parseVerdict(s.verdict)?.pass ?? null,
   });
+  // The same judgement processRun stores on the stage's row once the card is written.
+  const verdict = await judgeMeasuredStage(ctx.db, ctx.runId, ctx.stageIndex, m, ctx.requirements);
+  const runSoFar = judgeRun([...earlier, { ...judgedStageOf(ctx.stageIndex, m), verdict }]);
   return modelCard({
     name: `${run.experiment.name} — stage ${ctx.stageIndex} (${technique})`,
     description: run.experiment.description || undefined,
@@ -35,7 +40,7 @@ export async function stageModelCard(ctx: StageContext, technique: string, param
       {
         index: ctx.stageIndex, technique, params: (params ?? {}) as Record<string, unknown>,
         metrics: {
-          top1: m.evaluation.accuracy, top5: m.evaluation.top5, latencyP50Ms: m.latencyP50Ms, bytes: m.bytes, params: m.stats.params,
+          top1: m.evaluation.accuracy, top5: m.evaluation.top5, latencyP50Ms: m.latencyP50Ms, bytes: m.bytes, params: m.stats.params, meetsAll: verdict?.pass ?? null,
           ...(m.speedup ? { speedupVsBaseline: m.speedup.median, speedupSpread: `${m.speedup.low.toFixed(2)}–${m.speedup.high.toFixed(2)}×` } : {}),
           ...(m.quantizationCost
             ? { fp32Top1: m.quantizationCost.fp32Accuracy, int8AccuracyDropPp: m.quantizationCost.accuracyDrop * 100, int8FidelityTop1Agreement: m.fidelity?.top1Agreement }
@@ -43,6 +48,7 @@ export async function stageModelCard(ctx: StageContext, technique: string, param
         },
       },
     ],
+    requirements: { limits: ctx.requirements, stage: verdict, run: { ...runSoFar, final: ctx.stageIndex === ctx.stages - 1 } },
     tool: { name: "compression-lab", version: toolVersion, onnxOpset: ONNX_OPSET, runtime: "onnxruntime-node (CPU)" },
     seed: ctx.seed,
     runId: ctx.runId,

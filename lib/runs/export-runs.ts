@@ -22,6 +22,8 @@ export const RUN_COLUMNS: CsvColumn<RunRow>[] = [
   { header: "best_top1", value: (r) => r.bestAccuracy },
   { header: "final_latency_p50_ms", value: (r) => r.finalLatencyMs },
   { header: "final_size_bytes", value: (r) => r.finalSizeBytes },
+  { header: "meets_requirements", value: (r) => r.meetsRequirements },
+  { header: "ship_stage", value: (r) => r.shipStageIndex },
   { header: "backend", value: (r) => r.backend },
   { header: "seed", value: (r) => r.seed },
   { header: "queued_at", value: (r) => iso(r.queuedAt) },
@@ -80,11 +82,11 @@ export async function exportRunStages(db: Db, runId: string) {
       id: true, requirements: true, experiment: { select: { name: true } },
       stages: {
         orderBy: { index: "asc" },
-        select: { index: true, technique: true, status: true, accuracy: true, top5: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, gzipBytes: true, paramCount: true, nonzeroParams: true, macs: true, sparsity: true, durationMs: true, params: true },
+        select: { index: true, technique: true, status: true, accuracy: true, top5: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, gzipBytes: true, paramCount: true, nonzeroParams: true, macs: true, sparsity: true, durationMs: true, params: true, verdict: true },
       },
     },
   });
   if (!run) throw notFound("Run");
-  const rows = compareStages(run.stages, run.requirements);
+  const rows = compareStages(run.stages);
   return { name: run.experiment.name, csv: () => toCsv(STAGE_COLUMNS, rows), json: () => JSON.stringify({ runId: run.id, experiment: run.experiment.name, requirements: run.requirements, stages: rows.map((r) => ({ ...Object.fromEntries(STAGE_COLUMNS.map((c) => [c.header, c.value(r) ?? null])), params: r.stage.params })) }, null, 2) };
 }

@@ -10,7 +10,7 @@ export async function getRunsForCompare(db: Db, ids: string[]) {
       experiment: { select: { name: true, baseArch: true, datasetId: true, tags: true } },
       stages: {
         orderBy: { index: "asc" },
-        select: { index: true, technique: true, status: true, accuracy: true, top5: true, latencyP50Ms: true, latencyP95Ms: true, speedup: true, speedupLow: true, speedupHigh: true, sizeBytes: true, gzipBytes: true, paramCount: true, nonzeroParams: true, macs: true, sparsity: true, durationMs: true },
+        select: { index: true, technique: true, status: true, accuracy: true, top5: true, latencyP50Ms: true, latencyP95Ms: true, speedup: true, speedupLow: true, speedupHigh: true, sizeBytes: true, gzipBytes: true, paramCount: true, nonzeroParams: true, macs: true, sparsity: true, durationMs: true, verdict: true },
       },
     },
   });
@@ -20,7 +20,7 @@ export async function getRunsForCompare(db: Db, ids: string[]) {
     if (!r) return [];
     return [{
       ...r,
-      rows: compareStages(r.stages, r.requirements),
+      rows: compareStages(r.stages),
       settings: { dataset: r.experiment.datasetId, architecture: r.experiment.baseArch, seed: r.seed, backend: r.backend, training: r.training, requirements: r.requirements, pipeline: r.pipeline } as Record<string, unknown>,
     }];
   });

@@ -52,6 +52,20 @@ describe("listRuns", () => {
     expect(none.total).toBe(0);
   });
 
+  it("filters by the stored verdict (meets requirements: yes / no / any)", async () => {
+    const ids = (await db().run.findMany({ where: { id: { startsWith: "seedrun" }, parentRunId: null }, select: { id: true }, orderBy: { id: "asc" }, take: 3 })).map((r) => r.id);
+    await db().run.updateMany({ data: { meetsRequirements: null } }); // runs other test files left in this database too
+    await db().run.update({ where: { id: ids[0] }, data: { meetsRequirements: true, shipStageIndex: 1 } });
+    await db().run.updateMany({ where: { id: { in: ids.slice(1) } }, data: { meetsRequirements: false } });
+    const yes = await listRuns(db(), q({ meets: "yes", pageSize: "100" }));
+    expect(yes.rows.map((r) => [r.id, r.meetsRequirements, r.shipStageIndex])).toEqual([[ids[0], true, 1]]);
+    const no = await listRuns(db(), q({ meets: "no", pageSize: "100" }));
+    expect(no.rows.map((r) => r.id).sort()).toEqual(ids.slice(1).sort());
+    const any = await listRuns(db(), q({ pageSize: "25" }));
+    expect(any.total).toBeGreaterThan(yes.total + no.total);
+    expect(runsToCsv(yes.rows)).toMatch(/meets_requirements,ship_stage/);
+  });
+
   it("offers facets, scatter points and a CSV of the same view", async () => {
     const f = await runFacets(db());
     expect(f.techniques).toEqual(expect.arrayContaining(["baseline", "prune", "quantize"]));

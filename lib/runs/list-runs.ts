@@ -6,7 +6,7 @@ import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { RunQuery } from "./run-query";
 
-type Filters = Pick<RunQuery, "q" | "status" | "technique" | "dataset" | "tag">;
+type Filters = Pick<RunQuery, "q" | "status" | "technique" | "dataset" | "tag" | "meets">;
 
 /** The WHERE clause for a view's filters (`r` = Run, `e` = Experiment). */
 export function runFilterSql(f: Filters): Prisma.Sql {
@@ -17,6 +17,8 @@ export function runFilterSql(f: Filters): Prisma.Sql {
   if (f.q) clauses.push(Prisma.sql`LOWER(e."name") LIKE ${`%${escapeLike(f.q.toLowerCase())}%`} ESCAPE '\\'`);
   // Tags are a JSON array of strings; its text form contains `"tag"` whatever the database's spacing.
   if (f.tag) clauses.push(Prisma.sql`CAST(e."tags" AS TEXT) LIKE ${`%${escapeLike(JSON.stringify(f.tag))}%`} ESCAPE '\\'`);
+  // TRUE / FALSE literals: both databases read them (SQLite as 1 / 0), where a bound JS boolean is not portable.
+  if (f.meets) clauses.push(Prisma.sql`r."meetsRequirements" = ${Prisma.raw(f.meets === "yes" ? "TRUE" : "FALSE")}`);
   if (f.technique) clauses.push(Prisma.sql`EXISTS (SELECT 1 FROM "Stage" t WHERE t."runId" = r."id" AND t."technique" = ${f.technique})`);
   return Prisma.sql`WHERE ${Prisma.join(clauses, " AND ")}`;
 }
@@ -65,6 +67,7 @@ export async function runRowsByIds(db: Db, ids: string[]) {
     where: { id: { in: ids } },
     select: {
       id: true, status: true, progress: true, backend: true, seed: true, queuedAt: true, startedAt: true, finishedAt: true, error: true,
+      meetsRequirements: true, shipStageIndex: true,
       experiment: { select: { id: true, name: true, baseArch: true, datasetId: true, tags: true } },
       stages: { orderBy: { index: "asc" }, select: STAGE_SUMMARY },
     },

@@ -17,6 +17,12 @@ describe("RunQuery", () => {
     expect(query).toMatchObject({ q: "mnist", sort: "accuracy", page: 1 });
     expect(query.status).toBeUndefined();
   });
+  it("filters by the verdict: yes, no, or any when absent", () => {
+    expect(parseRunQuery({ meets: "yes" }).meets).toBe("yes");
+    expect(parseRunQuery({ meets: "" }).meets).toBeUndefined();
+    expect(() => parseRunQuery({ meets: "maybe" })).toThrow();
+    expect(runQueryString(parseRunQuery({ meets: "no", status: "succeeded" }))).toBe("?status=succeeded&meets=no");
+  });
   it("takes the first of repeated parameters", () => {
     expect(parseRunQuery({ status: ["failed", "running"] }).status).toBe("failed");
   });

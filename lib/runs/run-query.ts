@@ -18,6 +18,8 @@ export const RunQuery = z.object({
   technique: optional(Slug),
   dataset: optional(Slug),
   tag: optional(z.string().trim().min(1).max(32)),
+  /** The worker's verdict: some compressed stage meets every requirement (yes) or none does (no); absent = any. */
+  meets: optional(z.enum(["yes", "no"])),
   sort: optional(z.enum(RUN_SORTS)).transform((v) => v ?? "started"),
   dir: optional(z.enum(["asc", "desc"])).transform((v) => v ?? "desc"),
   page: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 1),
@@ -66,7 +68,7 @@ export function runQueryString(query: Partial<RunQuery>, overrides: Partial<Reco
   const merged: Record<string, unknown> = { ...query, ...overrides };
   const defaults: Record<string, unknown> = { sort: "started", dir: "desc", page: 1, pageSize: 50 };
   const params = new URLSearchParams();
-  for (const key of ["q", "status", "technique", "dataset", "tag", "sort", "dir", "page", "pageSize"]) {
+  for (const key of ["q", "status", "technique", "dataset", "tag", "meets", "sort", "dir", "page", "pageSize"]) {
     const v = merged[key];
     if (v == null || v === "" || defaults[key] === v) continue;
     params.set(key, String(v));

@@ -84,7 +84,7 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
   const final = run.stages.filter((s) => s.status === "succeeded").at(-1);
   const onnx = run.artifacts.filter((a) => a.kind.startsWith("onnx"));
   const fraction = run.status === "succeeded" ? 1 : progress?.fraction ?? 0;
-  const rows = useMemo(() => compareStages(run.stages, run.requirements), [run.stages, run.requirements]);
+  const rows = useMemo(() => compareStages(run.stages), [run.stages]);
   const classes = Array.isArray(run.experiment.dataset.classes) ? (run.experiment.dataset.classes as unknown[]).map(String) : [];
 
   return (
@@ -160,7 +160,8 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
         <a className="button secondary small" href={`/api/runs/${run.id}/stages/export?format=csv`} download data-testid="export-stages-csv">CSV</a>
         <a className="button secondary small" href={`/api/runs/${run.id}/stages/export?format=json`} download>JSON</a>
       </div>
-      <StageTable rows={rows} requirements={run.requirements} testId="stage-table" />
+      <RunVerdict run={run} rows={rows} />
+      <StageTable rows={rows} requirements={run.requirements} shipStageIndex={run.shipStageIndex} testId="stage-table" />
 
       {run.children.length ? (
         <>
@@ -227,6 +228,20 @@ function Card({ label, value, sub, testId }: { label: string; value: string; sub
       <div className="muted">{sub ?? "\u00a0"}</div>
     </div>
   );
+}
+
+/** The worker's verdict on the run's requirements: which stages meet them all, and the one to ship. */
+function RunVerdict({ run, rows }: { run: RunSnapshot; rows: ReturnType<typeof compareStages> }) {
+  const meeting = rows.filter((r) => r.meetsAll === true).map((r) => r.stage);
+  const ship = run.stages.find((s) => s.index === run.shipStageIndex);
+  const text =
+    run.meetsRequirements == null
+      ? LIVE.includes(run.status as RunStatus) ? "Requirements are judged as each stage ends." : "No compressed stage was judged against the requirements."
+      : run.meetsRequirements
+        ? `Meets requirements — stage${meeting.length > 1 ? "s" : ""} ${meeting.map((s) => `${s.index} (${s.technique})`).join(", ")}${ship ? `; ship stage ${ship.index} (${ship.technique}, ${bytes(ship.sizeBytes)}, ${pct(ship.accuracy)})` : ""}.`
+        : "Misses requirements — no compressed stage meets all of them.";
+  const state = run.meetsRequirements == null ? "none" : run.meetsRequirements ? "yes" : "no";
+  return <div className={`alert verdict-${state}`} data-testid="run-verdict" data-meets={state}>{text}</div>;
 }
 
 function progressTitle(status: RunStatus, p: RunProgress | null): string {

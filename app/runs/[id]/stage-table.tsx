@@ -1,6 +1,8 @@
-// The per-stage comparison table: every stage against the baseline, with the run's requirements checked.
+// The per-stage comparison table: every stage against the baseline, with the worker's verdict on the run's
+// requirements (value, limit, pass per requirement) and the stage to ship marked.
 import type { StageComparisonRow, StageMetrics, Check } from "@/lib/dashboard/stage-comparison";
 import { noMeasurableChange } from "@/lib/onnx/paired-speedup";
+import type { RequirementName, StageVerdict } from "@/lib/runs/requirements-verdict";
 import { Requirements } from "@/lib/schemas/pipeline";
 import { bytes, compact, count, ms, pct, pp, times } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
@@ -8,8 +10,16 @@ import { StatusBadge } from "../../_components/status-badge";
 const CHECK_TEXT: Record<Check, string> = { pass: "✓ pass", fail: "✗ fail", "n/a": "—" };
 const CHECK_SHORT: Record<Check, string> = { pass: "✓", fail: "✗", "n/a": "—" };
 
-function CheckCell({ check, title, short }: { check: Check; title: string; short?: boolean }) {
-  return <td className={`check-${check === "n/a" ? "na" : check}`} title={title} aria-label={check}>{(short ? CHECK_SHORT : CHECK_TEXT)[check]}</td>;
+/** The stored value and limit of one requirement: the value short for the cell, both for its tooltip. */
+function judged(verdict: StageVerdict | null, requirement: RequirementName): { value: string; full: string } | null {
+  const c = verdict?.checks.find((x) => x.requirement === requirement);
+  if (!c || c.value == null) return null;
+  if (requirement === "maxAccuracyDrop") {
+    const drop = `${(c.value * 100).toFixed(1)} pp`;
+    return { value: drop, full: `accuracy drop ${drop} (max ${pct(c.limit, 0)})` };
+  }
+  const what = requirement === "minLatencyReduction" ? "latency" : "size";
+  return { value: pct(c.value, 0), full: `${what} reduction ${pct(c.value)} (min ${pct(c.limit, 0)})` };
 }
 
 /** Stage.speedup/Low/High: paired with the baseline's ONNX (median baseline/stage ratio, 10–90 % spread). */
@@ -29,7 +39,15 @@ function SpeedupCell({ stage, fallback, isBaseline }: { stage: PairedSpeedupColu
   return <td className="num" title={spread} data-speedup={speedup}>{times(speedup)} <span className="muted">({times(low)}–{times(high)})</span></td>;
 }
 
-export function StageTable<S extends StageMetrics & PairedSpeedupColumns & { durationMs?: number | null }>({ rows, requirements, testId, compact: short }: { rows: StageComparisonRow<S>[]; requirements: unknown; testId?: string; compact?: boolean }) {
+function CheckCell({ check, detail, short }: { check: Check; detail: { value: string; full: string } | null; short?: boolean }) {
+  return (
+    <td className={`check-${check === "n/a" ? "na" : check}`} title={detail?.full ?? "not measured"} aria-label={check}>
+      {short || !detail ? (short ? CHECK_SHORT : CHECK_TEXT)[check] : `${CHECK_SHORT[check]} ${detail.value}`}
+    </td>
+  );
+}
+
+export function StageTable<S extends StageMetrics & PairedSpeedupColumns & { durationMs?: number | null }>({ rows, requirements, shipStageIndex, testId, compact: short }: { rows: StageComparisonRow<S>[]; requirements: unknown; shipStageIndex?: number | null; testId?: string; compact?: boolean }) {
   const req = Requirements.safeParse(requirements ?? {}).data ?? Requirements.parse({});
   return (
     <div className="table-scroll">
@@ -44,15 +62,16 @@ export function StageTable<S extends StageMetrics & PairedSpeedupColumns & { dur
             <th title={`accuracy drop ≤ ${pct(req.maxAccuracyDrop, 0)}`}>{short ? "Acc" : `Acc ≤${pct(req.maxAccuracyDrop, 0)}`}</th>
             <th title={`latency reduction ≥ ${pct(req.minLatencyReduction, 0)}`}>{short ? "Lat" : `Lat −${pct(req.minLatencyReduction, 0)}`}</th>
             <th title={`size reduction ≥ ${pct(req.minSizeReduction, 0)}`}>{short ? "Size" : `Size −${pct(req.minSizeReduction, 0)}`}</th>
+            <th title="meets every requirement (judged by the worker when the stage ended)">{short ? "All" : "Meets all"}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => {
             const s = r.stage;
             return (
-              <tr key={s.index} data-meets={r.meetsAll == null ? undefined : String(r.meetsAll)}>
+              <tr key={s.index} data-meets={r.meetsAll == null ? undefined : String(r.meetsAll)} className={s.index === shipStageIndex ? "ship" : undefined} data-ship={s.index === shipStageIndex ? "true" : undefined}>
                 <td>{s.index}</td>
-                <td>{s.technique}{r.isBaseline && s.technique !== "baseline" ? <span className="muted"> (baseline)</span> : null}</td>
+                <td>{s.technique}{r.isBaseline && s.technique !== "baseline" ? <span className="muted"> (baseline)</span> : null}{s.index === shipStageIndex ? <span className="ship-mark" title="the stage to ship: meets every requirement with the smallest file"> ★ ship</span> : null}</td>
                 {short ? null : <td><StatusBadge status={s.status} /></td>}
                 <td className="num">{pct(s.accuracy, 2)}</td>
                 <td className={`num ${r.deltaAccuracy != null && r.deltaAccuracy < 0 ? "delta-neg" : r.deltaAccuracy ? "delta-pos" : ""}`}>{r.isBaseline ? "—" : pp(r.deltaAccuracy, 2)}</td>
@@ -66,9 +85,10 @@ export function StageTable<S extends StageMetrics & PairedSpeedupColumns & { dur
                   <td className="num">{s.sparsity != null ? pct(s.sparsity, 0) : "—"}</td>
                   <td className="num">{compact(s.macs)}</td>
                 </>}
-                <CheckCell short={short} check={r.checks.accuracy} title={r.deltaAccuracy != null ? `drop ${pp(-r.deltaAccuracy, 2)} (max ${pct(req.maxAccuracyDrop, 0)})` : "not measured"} />
-                <CheckCell short={short} check={r.checks.latency} title={r.latencyReduction != null ? `${pct(r.latencyReduction)} faster (need ${pct(req.minLatencyReduction, 0)})` : "not measured"} />
-                <CheckCell short={short} check={r.checks.size} title={r.sizeReduction != null ? `${pct(r.sizeReduction)} smaller (need ${pct(req.minSizeReduction, 0)})` : "not measured"} />
+                <CheckCell short={short} check={r.checks.accuracy} detail={judged(r.verdict, "maxAccuracyDrop")} />
+                <CheckCell short={short} check={r.checks.latency} detail={judged(r.verdict, "minLatencyReduction")} />
+                <CheckCell short={short} check={r.checks.size} detail={judged(r.verdict, "minSizeReduction")} />
+                <td className={r.meetsAll == null ? "check-na" : r.meetsAll ? "check-pass" : "check-fail"} data-testid="stage-meets">{r.meetsAll == null ? "—" : r.meetsAll ? "✓" : "✗"}</td>
               </tr>
             );
           })}
