@@ -64,6 +64,10 @@ function workerOptions(data: ReturnType<typeof loadFashionMnist>, extra: Partial
 
 /** Trains a fresh model through train() and returns its images/s (wall time of the call) and test accuracy. */
 async function ours(arch: Architecture, data: ReturnType<typeof loadFashionMnist>, split: ImageSplit) {
+  // Warm-up, as torch_zoo.py's 10 untimed steps: oneDNN builds (JIT-compiles) each primitive on its first call.
+  const warm = buildModel(arch, { inputShape: split.shape, numClasses: data.classes.length, seed });
+  await train(warm, split, noVal, workerOptions(data, { maxSteps: 5, onProgress: () => {} }));
+  warm.dispose();
   const model = buildModel(arch, { inputShape: split.shape, numClasses: data.classes.length, seed });
   const t0 = performance.now();
   const summaries = await train(model, split, noVal, workerOptions(data));
