@@ -7,6 +7,7 @@
 // Techniques plug in through an Objective (what is trained, how logits are computed), a loss and a per-step hook.
 import * as tf from "@tensorflow/tfjs";
 import { augmentedImageBatch, isAugmenting, type Augmentation } from "./augment";
+import { adam } from "./backend/optimizers";
 import type { ImageSplit } from "./data/types";
 import type { CheckpointStore } from "./checkpoint-store";
 import { permutation, seededRandom } from "./random";
@@ -164,7 +165,8 @@ export interface TrainingSetup {
 /** The one optimizer factory: sgd = SGD with momentum (nesterov optional); adam and adamw share Adam's update. */
 export function makeOptimizer(settings: Pick<TrainSettings, "optimizer" | "learningRate" | "momentum" | "nesterov">): tf.Optimizer {
   if (settings.optimizer === "sgd") return tf.train.momentum(settings.learningRate, settings.momentum ?? 0.9, settings.nesterov ?? false);
-  return tf.train.adam(settings.learningRate);
+  // tf.train.adam's update in one native kernel per variable on onednn (~900 small ops a ResNet-20 step otherwise)
+  return adam(settings.learningRate);
 }
 
 /** The weight decay a setting means: the given one, or AdamW's usual 0.01. */

@@ -1,170 +1,191 @@
-// Training benchmark: bench-cnn on full Fashion-MNIST, Adam (lr 1e-3), batch 64. The last line printed is one
-// JSON object: {"bench":"train","backend":…,"epochs":[{"imagesPerSec":…,"testAccuracy":…}],"imagesPerSec":<median>,
-// "testAccuracy":<last>,"peakRssMb":…}.
-// Options: --epochs N (default 1), --limit N (training images), --backend NAME (default LAB_BACKEND or auto),
-//          --profile N (print a per-kernel time breakdown of N training steps to stderr), --seed N,
-//          --model ARCH (another zoo model, e.g. mobilenet-v2 or resnet, to profile it; the bar is for bench-cnn).
+// Training benchmark of the loop the worker runs: lib/ml/train.ts train() — the function the baseline stage calls —
+// with its per-batch progress callback, loss/accuracy reporting and cancellation signal, Adam (lr 1e-3), batch 64,
+// on Fashion-MNIST, for each model asked for. When python3 with torch is present, PyTorch trains the same models
+// (scripts/bench/torch_zoo.py, same batch, optimizer and threads) in the same run, alternating with ours round by
+// round, so the ratio compares two figures taken under the same load. PyTorch is a reference, never a dependency.
+// The last line printed is one JSON object:
+//   {"bench":"train","backend":…,"models":[{"model":"bench-cnn","imagesPerSec":…,"testAccuracy":…,
+//     "torchImagesPerSec":…,"ratio":…,"rounds":[{"imagesPerSec":…,"torchImagesPerSec":…}]},…],"peakRssMb":…}
+// imagesPerSec and torchImagesPerSec are medians over the rounds; ratio is the median of the per-round ratios.
+// Options: --models a,b (zoo architectures; default bench-cnn), --limit N (training images), --epochs N (default 1),
+//          --rounds N (default 2), --backend NAME (default LAB_BACKEND or auto), --seed N, --no-torch,
+//          --profile N (print a per-kernel time breakdown of N steps of train() per model to stderr).
+import { spawnSync } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/ml/backend/index";
 import { deferral } from "../../lib/ml/backend/kernels/util";
-import { adam } from "../../lib/ml/backend/optimizers";
 import { loadFashionMnist } from "../../lib/ml/data/fashion-mnist";
 import type { ImageSplit } from "../../lib/ml/data/types";
+import { defaultAugmentation } from "../../lib/ml/augment";
+import { evaluate } from "../../lib/ml/evaluate";
 import { Architecture } from "../../lib/ml/models/architecture";
 import { buildModel } from "../../lib/ml/models/zoo";
+import { train, type TrainOptions } from "../../lib/ml/train";
 
 const BATCH = 64;
+const THREADS = 2;
+/** The names torch_zoo.py prints for our zoo's architectures (the same networks). */
+const TORCH_NAMES: Partial<Record<Architecture, string>> = {
+  "bench-cnn": "bench-cnn", "mobilenet-v2": "mobilenet-v2-0.5", resnet: "resnet-20",
+};
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+const models = (option("models") ?? option("model") ?? "bench-cnn").split(",").map((m) => Architecture.parse(m.trim()));
 const epochs = Number(option("epochs") ?? 1);
+const rounds = Math.max(1, Number(option("rounds") ?? 2));
 const limit = option("limit") ? Number(option("limit")) : undefined;
 const profileSteps = Number(option("profile") ?? 0);
 const seed = Number(option("seed") ?? 1);
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const noVal: ImageSplit = { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, shape: [28, 28, 1] };
 
-/** Deterministic shuffle (mulberry32) so runs on different backends see the same batches. */
-function permutation(n: number, s: number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  let state = s | 0;
-  const rnd = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
-
-/** The batch [from, to) of split in the order idx (or in file order) as float [0,1] images and one-hot labels. */
-function batch(split: ImageSplit, from: number, to: number, numClasses: number, idx?: Int32Array) {
+/** The first `n` examples of a split (the loop shuffles them itself). */
+function head(split: ImageSplit, n: number): ImageSplit {
   const pixels = split.shape[0] * split.shape[1] * split.shape[2];
-  const x = new Float32Array((to - from) * pixels);
-  const y = new Float32Array((to - from) * numClasses);
-  for (let b = 0; b < to - from; b++) {
-    const i = idx ? idx[from + b] : from + b;
-    const src = split.images.subarray(i * pixels, (i + 1) * pixels);
-    for (let k = 0; k < pixels; k++) x[b * pixels + k] = src[k] / 255;
-    y[b * numClasses + split.labels[i]] = 1;
-  }
-  return { x: tf.tensor4d(x, [to - from, ...split.shape]), y: tf.tensor2d(y, [to - from, numClasses]) };
+  return { ...split, count: n, images: split.images.subarray(0, n * pixels), labels: split.labels.subarray(0, n) };
 }
 
-function evaluate(model: tf.LayersModel, split: ImageSplit, numClasses: number): number {
-  let correct = 0;
-  for (let from = 0; from < split.count; from += 500) {
-    const to = Math.min(split.count, from + 500);
-    const { x, y } = batch(split, from, to, numClasses);
-    const hits = tf.tidy(() => {
-      const pred = (model.predict(x) as tf.Tensor).argMax(-1);
-      return pred.equal(y.argMax(-1)).sum().dataSync()[0];
-    });
-    correct += hits;
-    tf.dispose([x, y]);
+/** The options the baseline stage (lib/pipeline/train-baseline.ts) passes, with the form's defaults. */
+function workerOptions(data: ReturnType<typeof loadFashionMnist>, extra: Partial<TrainOptions> = {}): TrainOptions {
+  const controller = new AbortController();
+  return {
+    epochs, batchSize: BATCH, learningRate: 1e-3, optimizer: "adam", seed, numClasses: data.classes.length,
+    augment: defaultAugmentation(data), signal: controller.signal, reportEvery: 1,
+    onProgress: (p) => { if (p.batch % 25 === 0) console.error(`    batch ${p.batch}/${p.batches}: ${p.imagesPerSec.toFixed(0)} images/s, loss ${p.loss.toFixed(3)}`); },
+    ...extra,
+  };
+}
+
+/** Trains a fresh model through train() and returns its images/s (wall time of the call) and test accuracy. */
+async function ours(arch: Architecture, data: ReturnType<typeof loadFashionMnist>, split: ImageSplit) {
+  // Warm-up, as torch_zoo.py's 10 untimed steps: oneDNN builds (JIT-compiles) each primitive on its first call.
+  const warm = buildModel(arch, { inputShape: split.shape, numClasses: data.classes.length, seed });
+  await train(warm, split, noVal, workerOptions(data, { maxSteps: 5, onProgress: () => {} }));
+  warm.dispose();
+  const model = buildModel(arch, { inputShape: split.shape, numClasses: data.classes.length, seed });
+  const t0 = performance.now();
+  const summaries = await train(model, split, noVal, workerOptions(data));
+  const seconds = (performance.now() - t0) / 1000;
+  const testAccuracy = evaluate(model, data.test, data.classes.length).accuracy;
+  model.dispose();
+  console.error(`  ${arch}: ${(split.count * summaries.length / seconds).toFixed(0)} images/s, test accuracy ` +
+    `${(testAccuracy * 100).toFixed(2)} %, ${tf.memory().numTensors} tensors`);
+  return { imagesPerSec: Math.round(split.count * summaries.length / seconds), testAccuracy };
+}
+
+/** A python3 that imports torch (Debian's python3-torch lives in /usr/bin/python3, which a pyenv may shadow). */
+function torchPython(): string | undefined {
+  if (process.argv.includes("--no-torch")) return undefined;
+  return ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"], { stdio: "ignore" }).status === 0);
+}
+
+/** PyTorch's images/s for every model of torch_zoo.py, or undefined when it fails. */
+function torch(python: string, steps: number): Record<string, number> | undefined {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "torch_zoo.py");
+  const r = spawnSync(python, [script, String(steps), String(THREADS)], { encoding: "utf8" });
+  try {
+    const result = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "") as Record<string, number>;
+    console.error(`  pytorch: ${JSON.stringify(result)}`);
+    return result;
+  } catch {
+    console.error(`  pytorch reference failed (exit ${r.status}): ${r.stderr.trim().split("\n").at(-1)}`);
+    return undefined;
   }
-  return correct / split.count;
 }
 
 async function main() {
   const info = await setupBackend(option("backend"));
   const data = loadFashionMnist();
-  const numClasses = data.classes.length;
-  const train = data.train;
-  const n = Math.min(limit ?? train.count, train.count);
-  const model = buildModel(Architecture.parse(option("model") ?? "bench-cnn"), { inputShape: train.shape, numClasses, seed });
-  const optimizer = adam(1e-3); // tf.train.adam, fused into one native kernel per variable on onednn
-  // The fastest step: optimizer.minimize over model.apply(training) — no per-batch await, unlike trainOnBatch.
-  const step = (x: tf.Tensor, y: tf.Tensor, wantLoss: boolean) => optimizer.minimize(() => {
-    const logits = model.apply(x, { training: true }) as tf.Tensor;
-    return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-  }, wantLoss);
+  const split = head(data.train, Math.min(limit ?? data.train.count, data.train.count));
+  const python = torchPython();
+  if (!python) console.error("no python3 with torch: no PyTorch reference");
+  if (profileSteps > 0) for (const arch of models) await profile(arch, data, split);
 
-  if (profileSteps > 0) await profile(step, train, numClasses);
-
-  const results: { imagesPerSec: number; testAccuracy: number }[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = permutation(train.count, seed * 1000 + epoch).subarray(0, n);
-    const t0 = performance.now();
-    let lastLoss = NaN;
-    for (let from = 0; from + BATCH <= n; from += BATCH) { // drop the last partial batch
-      const { x, y } = batch(train, from, from + BATCH, numClasses, order);
-      const wantLoss = from % (BATCH * 100) === 0;
-      const loss = step(x, y, wantLoss);
-      if (loss) {
-        lastLoss = loss.dataSync()[0];
-        loss.dispose();
-        if (from > 0) {
-          const rate = from / ((performance.now() - t0) / 1000);
-          console.error(`  ${from}/${n} images, ${rate.toFixed(0)} images/s, loss ${lastLoss.toFixed(3)}`);
-        }
-      }
-      tf.dispose([x, y]);
+  const perModel = new Map<Architecture, { imagesPerSec: number; testAccuracy: number; torchImagesPerSec?: number }[]>();
+  for (let round = 1; round <= rounds; round++) {
+    console.error(`round ${round}/${rounds}`);
+    for (const arch of models) {
+      const r = await ours(arch, data, split);
+      perModel.set(arch, [...(perModel.get(arch) ?? []), r]);
     }
-    const seconds = (performance.now() - t0) / 1000;
-    const imagesPerSec = (Math.floor(n / BATCH) * BATCH) / seconds;
-    const testAccuracy = evaluate(model, data.test, numClasses);
-    results.push({ imagesPerSec: Math.round(imagesPerSec), testAccuracy });
-    console.error(`epoch ${epoch + 1}: ${imagesPerSec.toFixed(0)} images/s, loss ${lastLoss.toFixed(3)}, ` +
-      `test accuracy ${(testAccuracy * 100).toFixed(2)} %, ${tf.memory().numTensors} tensors`);
+    // PyTorch right after ours, as many steps as we took, so both see the same neighbours.
+    const ref = python ? torch(python, Math.max(20, Math.floor(split.count / BATCH) * epochs)) : undefined;
+    for (const arch of models) {
+      const name = TORCH_NAMES[arch];
+      const last = perModel.get(arch)!.at(-1)!;
+      if (ref && name && ref[name]) last.torchImagesPerSec = ref[name];
+    }
   }
-  const sorted = results.map((r) => r.imagesPerSec).sort((a, b) => a - b);
+  const results = models.map((model) => {
+    const rs = perModel.get(model)!;
+    const withTorch = rs.filter((r) => r.torchImagesPerSec);
+    return {
+      model,
+      imagesPerSec: median(rs.map((r) => r.imagesPerSec)),
+      testAccuracy: rs.at(-1)!.testAccuracy,
+      ...(withTorch.length ? {
+        torchImagesPerSec: median(withTorch.map((r) => r.torchImagesPerSec!)),
+        ratio: Math.round(median(withTorch.map((r) => r.imagesPerSec / r.torchImagesPerSec!)) * 1000) / 1000,
+      } : {}),
+      rounds: rs.map(({ imagesPerSec, torchImagesPerSec }) => ({ imagesPerSec, torchImagesPerSec })),
+    };
+  });
+  for (const r of results) {
+    console.error(`${r.model}: ${r.imagesPerSec} images/s` +
+      (r.ratio !== undefined ? `, PyTorch ${r.torchImagesPerSec} images/s, ratio ${r.ratio}` : ""));
+  }
   console.log(JSON.stringify({
-    bench: "train", backend: info.name, ...(info.warning ? { warning: info.warning } : {}), epochs: results,
-    imagesPerSec: sorted[Math.floor(sorted.length / 2)], testAccuracy: results[results.length - 1].testAccuracy,
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    bench: "train", backend: info.name, ...(info.warning ? { warning: info.warning } : {}),
+    images: split.count, epochs, batchSize: BATCH, threads: THREADS, loadAverage: os.loadavg()[0],
+    models: results, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }));
 }
 
-/** Runs warm-up steps, then `profileSteps` steps under tf.profile, and prints ms per step by kernel. */
-async function profile(step: (x: tf.Tensor, y: tf.Tensor, l: boolean) => tf.Scalar | null, train: ImageSplit,
-  numClasses: number) {
-  const { x, y } = batch(train, 0, BATCH, numClasses);
-  for (let i = 0; i < 3; i++) step(x, y, false);
-  const t0 = performance.now();
+/** Runs `profileSteps` steps of train() under tf.profile (after a warm-up) and prints ms per step by kernel. */
+async function profile(arch: Architecture, data: ReturnType<typeof loadFashionMnist>, split: ImageSplit) {
+  const model = buildModel(arch, { inputShape: split.shape, numClasses: data.classes.length, seed });
+  const run = (steps: number) => train(model, split, noVal, workerOptions(data, { maxSteps: steps, onProgress: () => {} }));
+  await run(3);
   deferral.enabled = false; // charge deferred input gradients to their own kernel, not to their first reader
-  const info = await tf.profile(() => { for (let i = 0; i < profileSteps; i++) step(x, y, false); });
+  const info = await tf.profile(async () => { await run(profileSteps); });
   deferral.enabled = true;
-  const wall = (performance.now() - t0) / profileSteps;
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < profileSteps; i++) step(x, y, false);
+  await run(profileSteps);
   const plain = (performance.now() - t1) / profileSteps;
   const cpu = process.cpuUsage(cpu0);
-  // On a shared machine wall time depends on the neighbours; CPU time per step is a steadier figure (on an idle
-  // machine a step's wall time lies between cpu/threads and cpu).
+  // On a shared machine wall time depends on the neighbours; CPU time per step is a steadier figure.
   const cpuMs = (cpu.user + cpu.system) / 1000 / profileSteps;
+  const byName = new Map<string, { ms: number; calls: number }>();
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const k of info.kernels) {
-    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
-    const e = byKernel.get(key) ?? { ms: 0, calls: 0 };
-    e.ms += (await k.kernelTimeMs as number) / profileSteps;
-    e.calls += 1 / profileSteps;
-    byKernel.set(key, e);
-  }
-  const byName = new Map<string, { ms: number; calls: number }>();
-  for (const [key, v] of byKernel) {
-    const name = key.split(" ")[0];
-    const e = byName.get(name) ?? { ms: 0, calls: 0 };
-    e.ms += v.ms; e.calls += v.calls;
-    byName.set(name, e);
+    // tf.profile also lists the ops that wrap kernels (names ending in __op): their time is their kernels'.
+    if (k.name.endsWith("__op")) continue;
+    const ms = (await k.kernelTimeMs as number) / profileSteps;
+    for (const [map, key] of [[byName, k.name], [byKernel, `${k.name} ${JSON.stringify(k.inputShapes)}`]] as const) {
+      const e = map.get(key) ?? { ms: 0, calls: 0 };
+      e.ms += ms; e.calls += 1 / profileSteps;
+      map.set(key, e);
+    }
   }
   const total = [...byName.values()].reduce((a, b) => a + b.ms, 0);
-  console.error(`profile: ${plain.toFixed(1)} ms/step unprofiled (${(BATCH * 1000 / plain).toFixed(0)} images/s), ` +
-    `${cpuMs.toFixed(1)} ms CPU/step, load average ${(await import("node:os")).loadavg()[0].toFixed(1)}, ` +
-    `${wall.toFixed(1)} ms profiled, kernels ${total.toFixed(1)} ms, ${info.kernels.length / profileSteps} kernel calls/step`);
+  console.error(`profile ${arch}: ${plain.toFixed(1)} ms/step unprofiled (${(BATCH * 1000 / plain).toFixed(0)} images/s), ` +
+    `${cpuMs.toFixed(1)} ms CPU/step, load average ${os.loadavg()[0].toFixed(1)}, kernels ${total.toFixed(1)} ms, ` +
+    `${[...byName.values()].reduce((a, b) => a + b.calls, 0).toFixed(0)} kernel calls/step`);
   for (const [name, v] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
     console.error(`  ${v.ms.toFixed(2).padStart(8)} ms  ${v.calls.toFixed(0).padStart(4)}x  ${name}`);
   }
   console.error("  top kernel+shape:");
-  for (const [key, v] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+  for (const [key, v] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
     console.error(`  ${v.ms.toFixed(2).padStart(8)} ms  ${v.calls.toFixed(0).padStart(4)}x  ${key}`);
   }
-  tf.dispose([x, y]);
+  model.dispose();
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

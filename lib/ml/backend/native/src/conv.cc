@@ -1,8 +1,12 @@
 // Convolutions (dense and grouped/depthwise): forward with bias and a fused activation, backward data and backward
 // weights. tfjs keeps activations NHWC and filters HWIO ([kh, kw, in, out]; depthwise [kh, kw, c, multiplier]);
-// the primitives are created with format "any" so oneDNN picks its blocked layouts (nChw16c, OIhw16i16o), which
-// are ~5x faster than NHWC on AVX-512; Staged reorders at the boundary (0.04-0.34 ms per tensor).
+// activations stay NHWC wherever oneDNN has a JIT implementation for it (oneDNN 2.6 on AVX-512: brgconv and jit
+// for every zoo convolution, dense, 1x1 and depthwise), filters are "any" (a small reorder of the weights).
+// Before, activations were "any" too (nChw16c) and Staged reordered every activation and gradient in and out:
+// those reorders took as long as the convolutions themselves in a ResNet-20 step (oneDNN verbose, 2026-12).
+// Where only the reference or gemm implementation accepts NHWC, the primitive falls back to blocked + reorders.
 #include <stdexcept>
+#include <string>
 
 #include "common.h"
 
@@ -38,22 +42,42 @@ struct Shape {
     return memory::desc(weights(), f32, dims{m, 1, 1, kw * ic * m, ic * m});
   }
   memory::desc any(const dims& d) const { return memory::desc(d, f32, tag::any); }
+  // Activations in tfjs's own NHWC, or "any" (oneDNN's blocked choice, reordered at the boundary).
+  memory::desc act(const dims& d, bool nhwc) const { return memory::desc(d, f32, nhwc ? tag::nhwc : tag::any); }
 };
 
+// A JIT implementation (jit:, brgconv:, jit_1x1:, …), not oneDNN's reference or im2col+gemm fallbacks.
+bool optimized(const char* impl) {
+  const std::string s(impl);
+  return s.find("ref") == std::string::npos && s.find("gemm") == std::string::npos;
+}
+
 // The forward primitive description is also the "hint" the backward primitives need.
-dnnl::convolution_forward::primitive_desc forwardPd(const Shape& s, bool bias, const dnnl::primitive_attr& attr) {
-  dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct, s.any(s.src()),
+dnnl::convolution_forward::primitive_desc forwardPd(const Shape& s, bool bias, const dnnl::primitive_attr& attr, bool nhwc) {
+  dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct, s.act(s.src(), nhwc),
                                     s.any(s.weights()),
                                     bias ? memory::desc({s.oc}, f32, tag::x) : memory::desc(),
-                                    s.any(s.dst()), s.strides(), s.dilates(), s.padL(), s.padR());
+                                    s.act(s.dst(), nhwc), s.strides(), s.dilates(), s.padL(), s.padR());
   return dnnl::convolution_forward::primitive_desc(d, attr, engine());
+}
+
+// Each primitive is first tried on NHWC activations (tfjs's own layout: no reorder in or out); where oneDNN has
+// no optimized NHWC implementation for the case it gets "any" (blocked) and Staged reorders at the boundary.
+template <typename Pd, typename Make>
+Pd preferNhwc(Make make) {
+  try {
+    Pd pd = make(true);
+    if (optimized(pd.impl_info_str())) return pd;
+  } catch (const dnnl::error&) { /* no NHWC implementation at all */ }
+  return make(false);
 }
 
 struct Forward : Cached {
   dnnl::convolution_forward prim;
   Staged src, wei, dst;
   Forward(const Shape& s, bool bias, int act, float alpha) {
-    auto pd = forwardPd(s, bias, activationAttr(act, alpha));
+    auto attr = activationAttr(act, alpha);
+    auto pd = preferNhwc<dnnl::convolution_forward::primitive_desc>([&](bool nhwc) { return forwardPd(s, bias, attr, nhwc); });
     prim = dnnl::convolution_forward(pd);
     src = Staged(memory::desc(s.src(), f32, tag::nhwc), pd.src_desc());
     wei = Staged(s.userWeights(), pd.weights_desc());
@@ -65,10 +89,12 @@ struct BackwardData : Cached {
   dnnl::convolution_backward_data prim;
   Staged ddst, wei, dsrc;
   explicit BackwardData(const Shape& s) {
-    auto hint = forwardPd(s, false, {});
-    dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, s.any(s.src()), s.any(s.weights()),
-                                            s.any(s.dst()), s.strides(), s.dilates(), s.padL(), s.padR());
-    dnnl::convolution_backward_data::primitive_desc pd(d, engine(), hint);
+    auto pd = preferNhwc<dnnl::convolution_backward_data::primitive_desc>([&](bool nhwc) {
+      auto hint = forwardPd(s, false, {}, nhwc);
+      dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, s.act(s.src(), nhwc), s.any(s.weights()),
+                                              s.act(s.dst(), nhwc), s.strides(), s.dilates(), s.padL(), s.padR());
+      return dnnl::convolution_backward_data::primitive_desc(d, engine(), hint);
+    });
     prim = dnnl::convolution_backward_data(pd);
     ddst = Staged(memory::desc(s.dst(), f32, tag::nhwc), pd.diff_dst_desc());
     wei = Staged(s.userWeights(), pd.weights_desc());
@@ -80,10 +106,13 @@ struct BackwardWeights : Cached {
   dnnl::convolution_backward_weights prim;
   Staged src, ddst, dwei;
   explicit BackwardWeights(const Shape& s) {
-    auto hint = forwardPd(s, false, {});
-    dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, s.any(s.src()), s.any(s.weights()),
-                                               s.any(s.dst()), s.strides(), s.dilates(), s.padL(), s.padR());
-    dnnl::convolution_backward_weights::primitive_desc pd(d, engine(), hint);
+    auto pd = preferNhwc<dnnl::convolution_backward_weights::primitive_desc>([&](bool nhwc) {
+      auto hint = forwardPd(s, false, {}, nhwc);
+      dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, s.act(s.src(), nhwc),
+                                                 s.any(s.weights()), s.act(s.dst(), nhwc), s.strides(), s.dilates(),
+                                                 s.padL(), s.padR());
+      return dnnl::convolution_backward_weights::primitive_desc(d, engine(), hint);
+    });
     prim = dnnl::convolution_backward_weights(pd);
     src = Staged(memory::desc(s.src(), f32, tag::nhwc), pd.src_desc());
     ddst = Staged(memory::desc(s.dst(), f32, tag::nhwc), pd.diff_dst_desc());
