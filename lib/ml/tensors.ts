@@ -30,3 +30,19 @@ export function splitAsFloat(split: ImageSplit, limit = split.count): { images: 
   for (let i = 0; i < images.length; i++) images[i] = split.images[i] / 255;
   return { images, shape: [n, h, w, c] };
 }
+
+/** `forward` over NHWC images in batches, inside tf.tidy, concatenated into one flat array (nothing left behind). */
+export function predictInBatches(forward: (x: tf.Tensor4D) => tf.Tensor, images: Float32Array, shape: readonly number[], batchSize = 64): Float32Array {
+  const [n, h, w, c] = shape;
+  const chunks: Float32Array[] = [];
+  for (let s = 0; s < n; s += batchSize) {
+    const b = Math.min(batchSize, n - s);
+    const y = tf.tidy(() => forward(tf.tensor4d(images.subarray(s * h * w * c, (s + b) * h * w * c), [b, h, w, c])));
+    chunks.push(y.dataSync() as Float32Array);
+    y.dispose();
+  }
+  const out = new Float32Array(chunks.reduce((a, x) => a + x.length, 0));
+  let o = 0;
+  for (const ch of chunks) (out.set(ch, o), (o += ch.length));
+  return out;
+}

@@ -13,6 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fakeQuantWeights } from "../compress/fake-quant";
 import { runGraph } from "../compress/model-graph";
+import { predictInBatches } from "../ml/tensors";
 import { planGraph } from "./export";
 import type { QuantizationPlan } from "./quantize";
 import type { QParams } from "./quantize-weights";
@@ -44,7 +45,6 @@ export function simulateInt8(
 ): Float32Array {
   const problem = simulationProblem(model, plan);
   if (problem) throw new Error(`INT8 simulation: ${problem}`);
-  const [n, h, w, c] = shape;
   const keyOf = (layer: tf.layers.Layer) => (layer.inboundNodes.length === 1 ? layer.name : undefined);
   const hooks = {
     kernel: (layer: tf.layers.Layer, kernel: tf.Tensor) => fakeQuantWeights(kernel, layer.getClassName()),
@@ -54,15 +54,5 @@ export function simulateInt8(
       return qp ? quantizeDequantize(y, qp, plan.activationType) : y;
     },
   };
-  const chunks: Float32Array[] = [];
-  for (let s = 0; s < n; s += batchSize) {
-    const b = Math.min(batchSize, n - s);
-    const y = tf.tidy(() => runGraph(model, tf.tensor4d(images.subarray(s * h * w * c, (s + b) * h * w * c), [b, h, w, c]), false, hooks));
-    chunks.push(y.dataSync() as Float32Array);
-    y.dispose();
-  }
-  const out = new Float32Array(chunks.reduce((a, x) => a + x.length, 0));
-  let o = 0;
-  for (const ch of chunks) (out.set(ch, o), (o += ch.length));
-  return out;
+  return predictInBatches((x) => runGraph(model, x, false, hooks), images, shape, batchSize);
 }

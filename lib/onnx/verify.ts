@@ -8,6 +8,7 @@
  * stage fails loudly instead of shipping a wrong file.
  */
 import * as tf from "@tensorflow/tfjs";
+import { predictInBatches } from "../ml/tensors";
 import type { QuantizationPlan } from "./quantize";
 import { simulateInt8 } from "./quantize-simulate";
 import { argmaxRows, runOnnx, type OnnxSource } from "./session";
@@ -47,21 +48,7 @@ export interface VerifyResult {
 
 /** tfjs outputs for NHWC images, batched and tidy. */
 export function predictTfjs(model: tf.LayersModel, images: Float32Array, shape: readonly number[], batchSize = 64): Float32Array {
-  const [n, h, w, c] = shape;
-  const chunks: Float32Array[] = [];
-  for (let s = 0; s < n; s += batchSize) {
-    const b = Math.min(batchSize, n - s);
-    const y = tf.tidy(() => {
-      const x = tf.tensor4d(images.subarray(s * h * w * c, (s + b) * h * w * c), [b, h, w, c]);
-      return model.predict(x) as tf.Tensor;
-    });
-    chunks.push(y.dataSync() as Float32Array);
-    y.dispose();
-  }
-  const out = new Float32Array(chunks.reduce((a, x) => a + x.length, 0));
-  let o = 0;
-  for (const ch of chunks) (out.set(ch, o), (o += ch.length));
-  return out;
+  return predictInBatches((x) => model.predict(x) as tf.Tensor, images, shape, batchSize);
 }
 
 function accuracy(pred: Int32Array, labels: Int32Array | Uint8Array): number {
