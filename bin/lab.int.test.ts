@@ -149,7 +149,8 @@ describe.skipIf(!process.env.DATABASE_URL?.startsWith("file:"))("the lab CLI aga
     noStackTrace(bad);
     const unknownDataset = await lab(["run", "--name", "cli bad", "--dataset", "no-such-dataset", "--architecture", "resnet", "--preset", "sequential"]);
     expect(unknownDataset.code).toBe(2);
-    expect(unknownDataset.stderr).toContain('Unknown dataset "no-such-dataset" (422 unprocessable)');
+    // --preset asks the server for the preset fitted to this dataset first
+    expect(unknownDataset.stderr).toContain("GET /api/presets: Dataset not found (404 not_found)");
     const badRequirement = await lab([...runArgs("cli bad"), "--require", "min-speedup=fast"]);
     expect(badRequirement.code).toBe(2);
     expect(badRequirement.stderr).toContain("--require min-speedup=fast");

@@ -87,61 +87,14 @@ const enc = encodeURIComponent;
 
 // ---------------------------------------------------------------- verdict
 
-const EPS = 1e-9;
 
-/**
- * Whether the run meets its requirements, which stage to ship, and each stage's checks. The server sends
- * `meetsRequirements`, `shipStageIndex` and per-stage `verdict`; a lab from before that change does not, and
- * then the same is computed here from the stages and the run's requirements (as lib/dashboard/stage-comparison.ts
- * does). The fallback can go once every lab sends the verdict.
- */
+/** Whether the run meets its requirements, which stage to ship, and each stage's checks — as the worker stored them. */
 export function verdictOf(run) {
-  if (run.meetsRequirements !== undefined) {
-    return { meetsRequirements: run.meetsRequirements, shipStageIndex: run.shipStageIndex ?? null, stages: run.stages.map((s) => ({ index: s.index, verdict: s.verdict ?? null })) };
-  }
-  return computeVerdict(run);
-}
-
-function computeVerdict(run) {
-  const req = { maxAccuracyDrop: 0.05, minLatencyReduction: 0.4, minSizeReduction: 0.3, ...(run.requirements ?? {}) };
-  const base = run.stages.find((s) => s.index === 0 && s.status === "succeeded");
-  const stages = run.stages.map((s) => {
-    if (s.index === 0 || !base || s.status !== "succeeded") return { index: s.index, verdict: null };
-    const reduction = (b, v) => (b > 0 && v != null ? 1 - v / b : null);
-    const checks = [
-      { requirement: "maxAccuracyDrop", value: base.accuracy != null && s.accuracy != null ? base.accuracy - s.accuracy : null, limit: req.maxAccuracyDrop, atMost: true },
-      { requirement: "minLatencyReduction", value: reduction(base.latencyP50Ms, s.latencyP50Ms), limit: req.minLatencyReduction },
-      { requirement: "minSizeReduction", value: reduction(base.sizeBytes, s.sizeBytes), limit: req.minSizeReduction },
-    ].map(({ atMost, ...c }) => ({ ...c, pass: c.value == null ? null : atMost ? c.value <= c.limit + EPS : c.value + EPS >= c.limit }));
-    const judged = checks.filter((c) => c.pass !== null);
-    return { index: s.index, verdict: judged.length ? { pass: judged.every((c) => c.pass), checks } : null };
-  });
-  const judged = stages.filter((s) => s.verdict);
-  const passing = judged.filter((s) => s.verdict.pass).map((s) => run.stages.find((x) => x.index === s.index));
-  // Of the stages that pass, ship the most accurate (the later one on a tie: it is the more compressed).
-  const ship = passing.reduce((best, s) => (!best || (s.accuracy ?? -1) >= (best.accuracy ?? -1) ? s : best), null);
-  return { meetsRequirements: judged.length ? passing.length > 0 : null, shipStageIndex: ship?.index ?? null, stages };
+  return { meetsRequirements: run.meetsRequirements ?? null, shipStageIndex: run.shipStageIndex ?? null, stages: run.stages.map((s) => ({ index: s.index, verdict: s.verdict ?? null })) };
 }
 
 // ---------------------------------------------------------------- arguments
 
-const PRESETS = {
-  // baseline → distill → prune 30% → INT8, each from the previous stage
-  sequential: [
-    { technique: "baseline", params: {} },
-    { technique: "distill", params: {} },
-    { technique: "prune", params: { method: "unstructured", schedule: { finalSparsity: 0.3 } } },
-    { technique: "quantize", params: { mode: "ptq" } },
-  ],
-  // four branches from the baseline, compared on one chart
-  "four-way": [
-    { technique: "baseline", params: {} },
-    { technique: "distill", params: {}, from: 0 },
-    { technique: "quantize", params: { mode: "qat" }, from: 0 },
-    { technique: "nas", params: {}, from: 0 },
-    { technique: "prune", params: { method: "structured" }, from: 0 },
-  ],
-};
 
 /** "max-drop=0.01,min-speedup=1.5,min-size-reduction=0.5" → the API's requirements (fractions). */
 export function parseRequirements(text) {
@@ -392,15 +345,18 @@ async function sweep(args) {
   out(`created sweep ${created.sweep?.id ?? created.sweepId ?? created.id ?? ""}`);
 }
 
-/** The body of POST /api/experiments from the command line. */
-export function experimentBody(values) {
+/** The body of POST /api/experiments from the command line; a --preset is the server's, fitted to the architecture and dataset. */
+export async function experimentBody(values) {
   const missing = ["name", "dataset", "architecture"].filter((k) => !values[k]);
   if (missing.length) throw new CliError(`missing ${missing.map((k) => `--${k}`).join(", ")}`);
   if (Boolean(values.preset) === Boolean(values.pipeline)) throw new CliError("give one of --preset sequential|four-way or --pipeline FILE");
   let spec = {};
   if (values.preset) {
-    if (!PRESETS[values.preset]) throw new CliError(`--preset ${values.preset}: one of ${Object.keys(PRESETS).join(", ")}`);
-    spec = { pipeline: PRESETS[values.preset] };
+    const { presets } = await getJson(`/api/presets?architecture=${enc(values.architecture)}&datasetId=${enc(values.dataset)}`);
+    const preset = presets.find((p) => p.id === values.preset);
+    if (!preset) throw new CliError(`--preset ${values.preset}: one of ${presets.map((p) => p.id).join(", ")}`);
+    if (preset.note) console.error(preset.note);
+    spec = { pipeline: preset.pipeline, requirements: preset.requirements };
   } else {
     const file = readJsonFile(values.pipeline, "--pipeline");
     spec = Array.isArray(file) ? { pipeline: file } : file;
@@ -447,7 +403,7 @@ const RUN_OPTIONS = {
 
 async function run(args) {
   const { values } = parse(args, RUN_OPTIONS, { usage: "lab run --name N --dataset ID --architecture A (--preset P | --pipeline FILE) [--require …] [--wait] (lab --help)" });
-  const created = await postJson("/api/experiments", experimentBody(values));
+  const created = await postJson("/api/experiments", await experimentBody(values));
   if (!values.wait) {
     if (values.json) return printJson(created);
     out(`queued run ${created.runId} (experiment ${created.experimentId}) · ${baseUrl()}/runs/${created.runId}`);

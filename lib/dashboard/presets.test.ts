@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildPreset, fitPreset, nasBudgetFor, PRESETS, studentFor } from "./presets";
+import { Architecture } from "../ml/models/architecture";
+import { Pipeline } from "../schemas/pipeline";
+import { buildPreset, fitPreset, nasBudgetFor, presetPipelines, PRESETS, studentFor } from "./presets";
 import type { TechniqueInfo } from "./technique-fields";
 
 const t = (name: string, fields: TechniqueInfo["fields"] = [], defaults: Record<string, unknown> = {}): TechniqueInfo => ({ name, fields, acceptsFrom: true, defaults });
@@ -114,5 +116,23 @@ describe("presets fit the chosen architecture", () => {
     expect(nasBudgetFor("bench-cnn", shape)).toEqual({ max: 25_125, candidates: 6 });
     expect(nasBudgetFor("small-cnn", shape)!.max).toBeLessThan(24_282);
     expect(nasBudgetFor("small-cnn", shape)!.candidates).toBe(2);
+  });
+});
+
+describe("presetPipelines (the form's presets and GET /api/presets)", () => {
+  it("gives, for every architecture, pipelines the API accepts, whose student is the fitted one", () => {
+    const shape = { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10 };
+    for (const arch of Architecture.options) {
+      const presets = presetPipelines(arch, shape);
+      expect(presets.map((p) => p.id)).toEqual(PRESETS.map((p) => p.id));
+      for (const p of presets) {
+        const parsed = Pipeline.safeParse(p.pipeline);
+        expect(parsed.success, `${arch} ${p.id}: ${parsed.error?.message}`).toBe(true);
+        const distill = p.pipeline.find((s) => s.technique === "distill");
+        const student = studentFor(arch, shape);
+        if (student) expect(distill?.params.student).toBe(student.student);
+        else expect(distill, `${arch} ${p.id}`).toBeUndefined();
+      }
+    }
   });
 });

@@ -3,7 +3,7 @@
 // exposes, so presets keep working as the technique schemas evolve.
 import type { Architecture } from "../ml/models/architecture";
 import { estimateArchitecture, estimateNasCandidate, type ModelEstimate } from "../ml/models/estimate";
-import { setPath, type ParamField, type TechniqueInfo } from "./technique-fields";
+import { setPath, techniquesOf, type ParamField, type TechniqueInfo } from "./technique-fields";
 
 export interface PresetStage {
   technique: string;
@@ -159,4 +159,28 @@ export function fitPreset(preset: Preset, arch: Architecture, shape: DataShape):
     note: `${arch} is already the smallest architecture in the zoo, so this preset leaves out ${dropped.join(" and ")} (nothing smaller to make). Choose ResNet-style as the architecture to have a teacher to distill from.`,
     suggest: "resnet",
   };
+}
+
+/** A preset as a run would use it: fitted to the architecture and dataset, built into pipeline stages. */
+export interface PresetPipeline {
+  id: string;
+  label: string;
+  description: string;
+  pipeline: DraftStage[];
+  requirements: Preset["requirements"];
+  note?: string;
+  suggest?: Architecture;
+}
+
+/**
+ * Every preset fitted to `arch` on data of `shape` and built from the techniques' schemas — what the form fills
+ * in and what GET /api/presets answers (the CLI's --preset), so both launch the same pipeline.
+ */
+export function presetPipelines(arch: Architecture, shape: DataShape, techniques: TechniqueInfo[] = techniquesOf()): PresetPipeline[] {
+  return PRESETS.flatMap((p) => {
+    const fitted = fitPreset(p, arch, shape);
+    const built = buildPreset(fitted.preset, techniques);
+    if ("missing" in built) return [];
+    return [{ id: p.id, label: p.label, description: p.description, pipeline: built.stages, requirements: p.requirements, ...(fitted.note ? { note: fitted.note } : {}), ...(fitted.suggest ? { suggest: fitted.suggest } : {}) }];
+  });
 }

@@ -137,3 +137,16 @@ export const stagePointsExample = {
 };
 
 export const progressExample = { stageIndex: 0, stages: 2, technique: "baseline", phase: "training", epoch: 1, epochs: 2, batch: 40, batches: 79, loss: 0.61, fraction: 0.25 };
+
+export const presetExample = {
+  id: "sequential",
+  label: "Sequential pipeline",
+  description: "baseline → distill → prune 30% → quantize INT8, each stage from the previous one",
+  pipeline: [
+    { technique: "baseline", params: {} },
+    { technique: "distill", params: { student: "small-cnn", temperature: 4, alpha: 0.7 } },
+    { technique: "prune", params: { method: "unstructured", schedule: { kind: "polynomial", finalSparsity: 0.3 } } },
+    { technique: "quantize", params: { mode: "ptq" } },
+  ],
+  requirements: { maxAccuracyDrop: 0.05, minLatencyReduction: 0.4, minSizeReduction: 0.3 },
+};

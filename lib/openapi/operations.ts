@@ -9,6 +9,7 @@ import { ArtifactIdParams } from "../schemas/artifact";
 import { Login, LoginResponse, LogoutResponse } from "../schemas/auth";
 import { DatasetCreated, DatasetList } from "../schemas/dataset-response";
 import { CreateExperiment, ExperimentCreated } from "../schemas/experiment";
+import { PresetList, PresetsQuery } from "../schemas/preset";
 import { RunIdParams, RunProgress } from "../schemas/run";
 import { ExportFormat, RunsExportQuery, StagePointsQuery } from "../schemas/run-queries";
 import { RunCancelled, RunList, RunSnapshot, StagePoints } from "../schemas/run-response";
@@ -49,6 +50,16 @@ export interface ApiOperation {
 const notFound = (what: string): ErrorExample => ({ code: "not_found", when: `no ${what.toLowerCase()} has this id`, message: `${what} not found` });
 
 export const OPERATIONS: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/presets",
+    tag: "Experiments",
+    summary: "Presets fitted to a model and dataset",
+    description: "The Sequential and Four-way presets as pipelines for this architecture and dataset: the distillation student is at most half the teacher, the NAS budget half the baseline; on the smallest architecture distillation is left out with a note. The form and `lab run --preset` both use it.",
+    query: PresetsQuery,
+    response: { status: 200, description: "the fitted presets", schema: PresetList, example: { presets: [ex.presetExample] } },
+    errors: [notFound("Dataset")],
+  },
   {
     method: "get",
     path: "/api/datasets",

@@ -4,7 +4,7 @@
 // schemas (see lib/dashboard/technique-fields.ts).
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { buildPreset, fitPreset, PRESETS, type DraftStage } from "@/lib/dashboard/presets";
+import { buildPreset, presetPipelines, PRESETS, type DraftStage } from "@/lib/dashboard/presets";
 import type { TechniqueInfo } from "@/lib/dashboard/technique-fields";
 import type { Architecture } from "@/lib/ml/models/architecture";
 import { CreateExperiment, type CreateExperimentInput } from "@/lib/schemas/experiment";
@@ -44,18 +44,16 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
   const shape = { inputShape: dataset.inputShape, numClasses: dataset.numClasses };
 
   function applyPreset(id: string, forArch: Architecture = arch, forShape = shape) {
-    const fitted = fitPreset(PRESETS.find((p) => p.id === id)!, forArch, forShape);
-    const preset = fitted.preset;
-    const built = buildPreset(preset, techniques);
-    if ("missing" in built) {
-      setPresetNote(`${preset.label} needs ${built.missing.join(", ")}, not available in this build yet.`);
+    const preset = presetPipelines(forArch, forShape, techniques).find((p) => p.id === id);
+    if (!preset) {
+      setPresetNote(`${PRESETS.find((p) => p.id === id)?.label ?? id} needs a technique not available in this build yet.`);
       return;
     }
-    setStages(built.stages);
+    setStages(preset.pipeline);
     setActivePreset(id);
-    setSuggestion(fitted.suggest ?? null);
+    setSuggestion(preset.suggest ?? null);
     setReq({ maxAccuracyDrop: preset.requirements.maxAccuracyDrop * 100, minLatencyReduction: preset.requirements.minLatencyReduction * 100, minSizeReduction: preset.requirements.minSizeReduction * 100 });
-    setPresetNote(fitted.note ?? `${preset.label}: ${preset.description}.`);
+    setPresetNote(preset.note ?? `${preset.label}: ${preset.description}.`);
   }
 
   function chooseArchitecture(a: Architecture) {
