@@ -16,6 +16,8 @@ interface Props {
   datasets: { id: string; name: string; trainCount: number; testCount: number }[];
   architectures: Record<Architecture, { label: string; description: string }>;
   techniques: TechniqueInfo[];
+  /** Uploaded models (POST /api/models): the baseline can load one instead of training the architecture. */
+  models?: { id: string; name: string; datasetId: string; accuracy: number }[];
 }
 
 function fieldErrors(issues: Issue[]): Record<string, string> {
@@ -26,7 +28,7 @@ function fieldErrors(issues: Issue[]): Record<string, string> {
 
 const DEFAULT_REQ = { maxAccuracyDrop: 5, minLatencyReduction: 40, minSizeReduction: 30 };
 
-export function NewExperimentForm({ datasets, architectures, techniques }: Props) {
+export function NewExperimentForm({ datasets, architectures, techniques, models = [] }: Props) {
   const router = useRouter();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -35,6 +37,7 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
   const [req, setReq] = useState(DEFAULT_REQ);
   const [presetNote, setPresetNote] = useState<string | null>(null);
   const [arch, setArch] = useState<Architecture>("bench-cnn");
+  const [modelId, setModelId] = useState("");
 
   function applyPreset(id: string) {
     const preset = PRESETS.find((p) => p.id === id)!;
@@ -63,7 +66,11 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
         epochs: num("epochs"), trainLimit: num("trainLimit"), batchSize: num("batchSize"), learningRate: num("learningRate"),
         optimizer: (String(f.get("optimizer") ?? "adam") as "adam" | "sgd"),
       },
-      pipeline: stages.map((s) => ({ technique: s.technique, params: s.params, ...(s.from != null ? { from: s.from } : {}) })) as CreateExperimentInput["pipeline"],
+      pipeline: stages.map((s, i) => ({
+        technique: s.technique,
+        params: i === 0 && s.technique === "baseline" && modelId ? { ...s.params, modelId } : s.params,
+        ...(s.from != null ? { from: s.from } : {}),
+      })) as CreateExperimentInput["pipeline"],
       requirements: { maxAccuracyDrop: req.maxAccuracyDrop / 100, minLatencyReduction: req.minLatencyReduction / 100, minSizeReduction: req.minSizeReduction / 100 },
       seed: num("seed"),
     };
@@ -133,6 +140,17 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
           </select>
           <span className="help" id="architecture-help">{architectures[arch]?.description}</span>
           {err("architecture")}
+        </div>
+        <div className="field">
+          <label htmlFor="modelId">Model</label>
+          <select id="modelId" name="modelId" value={modelId} onChange={(e) => setModelId(e.target.value)} {...invalid("pipeline.0.params.modelId", "model-help")}>
+            <option value="">Train the architecture from scratch</option>
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>{m.name} (uploaded, checked on {m.datasetId}: {(m.accuracy * 100).toFixed(1)} %)</option>
+            ))}
+          </select>
+          <span className="help" id="model-help">An uploaded model (see <a href="/models">Models</a>) is the baseline as it is; the architecture is then ignored.</span>
+          {err("pipeline.0.params.modelId")}
         </div>
       </div>
 

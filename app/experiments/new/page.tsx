@@ -1,11 +1,13 @@
 import { techniquesOf } from "@/lib/dashboard/technique-fields";
 import { db } from "@/lib/db";
 import { ARCHITECTURES } from "@/lib/ml/models/architecture";
+import { listModels } from "@/lib/models/upload-model";
 import { NewExperimentForm } from "./new-experiment-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function NewExperimentPage() {
+  const models = (await listModels(db())).map(({ id, name, datasetId, accuracy }) => ({ id, name, datasetId, accuracy }));
   const datasets = await db().dataset.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, trainCount: true, testCount: true } });
   return (
     <>
@@ -13,7 +15,7 @@ export default async function NewExperimentPage() {
       {datasets.length === 0 ? (
         <div className="alert">No dataset is registered. Install Debian&apos;s <code>dataset-fashion-mnist</code> (or set DATA_DIR) and restart.</div>
       ) : (
-        <NewExperimentForm datasets={datasets} architectures={ARCHITECTURES} techniques={techniquesOf()} />
+        <NewExperimentForm datasets={datasets} architectures={ARCHITECTURES} techniques={techniquesOf()} models={models} />
       )}
     </>
   );
