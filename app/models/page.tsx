@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { db } from "@/lib/db";
 import { listModels } from "@/lib/models/upload-model";
+import { UploadModelForm } from "./upload-model-form";
 
 export const dynamic = "force-dynamic";
 
@@ -9,6 +10,7 @@ const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
 export default async function ModelsPage() {
   const models = await listModels(db());
+  const datasets = await db().dataset.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
   return (
     <>
       <div className="row">
@@ -22,6 +24,7 @@ export default async function ModelsPage() {
         it is converted, checked against onnxruntime and measured on the dataset. A pipeline starts from it with{" "}
         <code>{`{"technique":"baseline","params":{"modelId":"…"}}`}</code>, or pick it as the Model in the New experiment form.
       </p>
+      <UploadModelForm datasets={datasets} />
       {models.length === 0 ? (
         <div className="panel muted">No model uploaded yet.</div>
       ) : (

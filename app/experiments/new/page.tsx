@@ -7,6 +7,8 @@ import { NewExperimentForm } from "./new-experiment-form";
 export const dynamic = "force-dynamic";
 
 export default async function NewExperimentPage() {
+  // The baseline's params (modelId) are set by the form's Model select, not as generated fields; fineTuneEpochs is API-only.
+  const techniques = techniquesOf().map((t) => (t.name === "baseline" ? { ...t, fields: [] } : t));
   const models = (await listModels(db())).map(({ id, name, datasetId, accuracy }) => ({ id, name, datasetId, accuracy }));
   const datasets = await db().dataset.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, trainCount: true, testCount: true } });
   return (
@@ -15,7 +17,7 @@ export default async function NewExperimentPage() {
       {datasets.length === 0 ? (
         <div className="alert">No dataset is registered. Install Debian&apos;s <code>dataset-fashion-mnist</code> (or set DATA_DIR) and restart.</div>
       ) : (
-        <NewExperimentForm datasets={datasets} architectures={ARCHITECTURES} techniques={techniquesOf()} models={models} />
+        <NewExperimentForm datasets={datasets} architectures={ARCHITECTURES} techniques={techniques} models={models} />
       )}
     </>
   );
