@@ -1,7 +1,7 @@
 // Uploaded models (POST /api/models): what each upload found, and the pipeline stage that starts from it.
 import Link from "next/link";
 import { db } from "@/lib/db";
-import { listModels } from "@/lib/models/upload-model";
+import { listModels } from "@/lib/models/list-models";
 import { UploadModelForm } from "./upload-model-form";
 
 export const dynamic = "force-dynamic";

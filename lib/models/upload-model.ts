@@ -53,8 +53,3 @@ export async function uploadModel(db: Db, request: Request, query: UploadModelQu
     throw e;
   }
 }
-
-export async function listModels(db: Db) {
-  const rows = await db.model.findMany({ orderBy: { createdAt: "desc" } });
-  return rows.map((m) => publicModel(m));
-}

@@ -1,7 +1,8 @@
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/route";
 import { UploadModelQuery } from "@/lib/models/schemas";
-import { listModels, uploadModel } from "@/lib/models/upload-model";
+import { listModels } from "@/lib/models/list-models";
+import { uploadModel } from "@/lib/models/upload-model";
 
 // Converting a model and checking it against onnxruntime on hundreds of images takes longer than a typical request.
 export const maxDuration = 300;

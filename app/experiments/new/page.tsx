@@ -1,7 +1,7 @@
 import { techniquesOf } from "@/lib/dashboard/technique-fields";
 import { db } from "@/lib/db";
 import { ARCHITECTURES } from "@/lib/ml/models/architecture";
-import { listModels } from "@/lib/models/upload-model";
+import { listModels } from "@/lib/models/list-models";
 import { NewExperimentForm } from "./new-experiment-form";
 
 export const dynamic = "force-dynamic";
