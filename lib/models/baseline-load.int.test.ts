@@ -81,4 +81,15 @@ describe("a baseline that loads an uploaded model", () => {
     }
     expect(correct / n).toBeGreaterThan(0.5);
   });
+
+  it("fineTuneEpochs fine-tunes the loaded model through the training loop (one curve point per epoch)", async () => {
+    const { runId } = await createExperiment(db(), experiment([{ technique: "baseline", params: { modelId, fineTuneEpochs: 1 } }]));
+    const run = await waitFor("the run to finish", async () => {
+      const r = await db().run.findUniqueOrThrow({ where: { id: runId }, include: { stages: true, metrics: true } });
+      return ["succeeded", "failed", "cancelled"].includes(r.status) ? r : undefined;
+    }, 300_000, 1000);
+    expect(run.error, worker.output()).toBeNull();
+    expect(run.metrics.filter((m) => m.stageIndex === 0 && m.name === "loss").map((m) => m.step)).toEqual([1]);
+    expect(run.stages[0].accuracy).toBeGreaterThan(0.7);
+  });
 });
