@@ -21,8 +21,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but Next's own static files and the dataset upload. Next buffers in memory the body of every
+  // Everything but Next's own static files and the dataset and model uploads. Next buffers in memory the body of every
   // request the proxy sees (up to proxyClientMaxBodySize, 10 MB by default); the upload route streams its
   // body to disk instead, after route() has checked the Host and the session, before reading a byte.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/datasets/upload$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/datasets/upload$|api/models$).*)"],
 };

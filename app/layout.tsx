@@ -17,6 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav>
             <Link href="/">Runs</Link>
             <Link href="/experiments/new">New experiment</Link>
+            <Link href="/models">Models</Link>
             <Link href="/api-reference">API</Link>
           </nav>
         </header>

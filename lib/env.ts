@@ -26,6 +26,8 @@ const Env = z.object({
   DATASET_MAX_UNPACKED_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
   DATASET_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
   DATASET_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(4096 * 4096),
+  /** Largest model file POST /api/models accepts (default 64 MiB). */
+  MODEL_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(64 * 1024 ** 2),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -26,34 +26,34 @@ export function uploadLimit(): number {
   return Number.isFinite(v) && v > 0 ? v : 512 * 1024 * 1024;
 }
 
-const tooLarge = (limit: number) => new AppError("payload_too_large", `The upload is larger than the limit of ${limit} bytes (DATASET_UPLOAD_MAX_BYTES)`);
+const tooLarge = (limit: number, variable = "DATASET_UPLOAD_MAX_BYTES") => new AppError("payload_too_large", `The upload is larger than the limit of ${limit} bytes (${variable})`);
 
 /** Streams `body` into `file`, failing with 413 as soon as `limit` bytes are exceeded. */
-async function saveStream(body: AsyncIterable<Uint8Array>, file: string, limit: number): Promise<void> {
+async function saveStream(body: AsyncIterable<Uint8Array>, file: string, limit: number, variable?: string): Promise<void> {
   let size = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       size += chunk.length;
-      done(size > limit ? tooLarge(limit) : null, chunk);
+      done(size > limit ? tooLarge(limit, variable) : null, chunk);
     },
   });
   await pipeline(Readable.from(body), counter, createWriteStream(file));
 }
 
-/** The uploaded archive's bytes, written to `file`. */
-async function receiveBody(request: Request, file: string, limit: number): Promise<void> {
+/** The uploaded file's bytes (raw body or multipart "file"), written to `file`; also used by the model upload. */
+export async function receiveBody(request: Request, file: string, limit: number, variable?: string): Promise<void> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (declared > limit) throw tooLarge(limit);
+  if (declared > limit) throw tooLarge(limit, variable);
   if (!request.body) throw new AppError("bad_request", "The request has no body: send the archive (.tar.gz or .zip)");
   const body = Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>);
   const type = request.headers.get("content-type") ?? "";
   if (type.toLowerCase().startsWith("multipart/form-data")) {
     const boundary = multipartBoundary(type);
     if (!boundary) throw new AppError("bad_request", "The multipart Content-Type has no boundary");
-    await saveStream(multipartFile(body, boundary, "file"), file, limit);
+    await saveStream(multipartFile(body, boundary, "file"), file, limit, variable);
     return;
   }
-  await saveStream(body, file, limit);
+  await saveStream(body, file, limit, variable);
 }
 
 function imageArchiveName(received: string): string {

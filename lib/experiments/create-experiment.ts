@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { checkBaselineModel } from "../models/check-baseline-model";
 import { checkReferencedRuns } from "../pipeline/run-model";
 import { enqueueRun } from "../queue";
 import { NEW_RUN_STATUS, NEW_STAGE_STATUS } from "../runs/run-lifecycle";
@@ -13,6 +14,7 @@ export async function createExperiment(db: Db, input: CreateExperiment) {
   const dataset = await db.dataset.findUnique({ where: { id: input.datasetId } });
   if (!dataset) throw new AppError("unprocessable", `Unknown dataset "${input.datasetId}"`, [{ path: ["datasetId"], message: "unknown dataset" }]);
   await checkReferencedRuns(db, input.pipeline, dataset.id);
+  await checkBaselineModel(db, input.pipeline, dataset.id);
   const experiment = await db.experiment.create({
     data: {
       name: input.name,

@@ -150,3 +150,24 @@ export const presetExample = {
   ],
   requirements: { maxAccuracyDrop: 0.05, minLatencyReduction: 0.4, minSizeReduction: 0.3 },
 };
+
+export const modelExample = {
+  id: "cmmodel1",
+  name: "resnet-fmnist",
+  format: "onnx" as const,
+  datasetId: "fashion-mnist",
+  inputShape: [1, 28, 28],
+  layout: "NCHW" as const,
+  preprocessing: { scale: 1 / 255, mean: [0], std: [1] },
+  classes: 10,
+  params: 22_000,
+  macs: 1_900_000,
+  fp32Bytes: 88_209,
+  sha256: "3f1c…",
+  operators: { Conv: 10, BatchNormalization: 10, Relu: 7, Add: 3, GlobalAveragePool: 1, Flatten: 1, Gemm: 1 },
+  techniques: { "fine-tune": { applies: true }, distill: { applies: true }, "prune-structured": { applies: true }, "quantize-ptq": { applies: true } },
+  check: { images: 500, maxAbsDiff: 1.4e-6, logitScale: 12.5, top1Agreement: 1, passed: true },
+  accuracy: 0.83,
+  testImages: 500,
+  createdAt: T0,
+};

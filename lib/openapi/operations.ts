@@ -3,6 +3,7 @@
 // OpenAPI 3.1 document; openapi.test.ts fails when a route under app/api is missing here.
 import { z } from "zod";
 import { RegisterDataset, UploadDatasetQuery } from "../datasets/schemas";
+import { ModelResponse, UploadModelQuery } from "../models/schemas";
 import type { ErrorCode } from "../errors";
 import { RunQuery } from "../runs/run-query";
 import { ArtifactIdParams } from "../schemas/artifact";
@@ -27,7 +28,7 @@ export interface ApiOperation {
   method: "get" | "post";
   /** OpenAPI path template: /api/runs/{id} */
   path: string;
-  tag: "Datasets" | "Experiments" | "Runs" | "Artifacts" | "Auth" | "Reference";
+  tag: "Datasets" | "Models" | "Experiments" | "Runs" | "Artifacts" | "Auth" | "Reference";
   summary: string;
   description?: string;
   /** reachable without a session or token */
@@ -98,6 +99,31 @@ export const OPERATIONS: ApiOperation[] = [
       { code: "payload_too_large", when: "the archive is larger than DATASET_UPLOAD_MAX_BYTES", message: "The upload is larger than the limit of 536870912 bytes (DATASET_UPLOAD_MAX_BYTES)" },
       { code: "unsupported_media_type", when: "the body is not an archive", message: "The upload is not a .tar, .tar.gz or .zip archive" },
       { code: "unprocessable", when: "the archive is not a dataset of this kind", message: "The dataset's files are not valid: no class folders in the archive" },
+    ],
+  },
+  {
+    method: "get",
+    path: "/api/models",
+    tag: "Models",
+    summary: "List uploaded models",
+    response: { status: 200, description: "the uploaded models, newest first", schema: z.object({ models: z.array(ModelResponse) }), example: { models: [ex.modelExample] } },
+    errors: [],
+  },
+  {
+    method: "post",
+    path: "/api/models",
+    tag: "Models",
+    summary: "Upload a trained model (ONNX) to compress",
+    description:
+      "The ONNX file is the raw request body (application/octet-stream). It is converted to a trainable model, checked against onnxruntime on the dataset's test images (max |Δlogit| ≤ 1e-4, top-1 agreement 100 %) and its accuracy measured. Preprocessing: input = (pixel · scale − mean[c]) / std[c]. A pipeline starts from it with `{\"technique\":\"baseline\",\"params\":{\"modelId\":\"…\"}}`.",
+    query: UploadModelQuery,
+    rawBody: { contentTypes: ["application/octet-stream", "multipart/form-data"], description: "the .onnx file's bytes" },
+    response: { status: 201, description: "the model and what its upload found", schema: z.object({ model: ModelResponse }), example: { model: ex.modelExample } },
+    errors: [
+      { code: "not_found", when: "the dataset does not exist", message: 'dataset "fashion" not found (GET /api/datasets lists them)' },
+      { code: "conflict", when: "a model with this name exists", message: 'a model named "resnet" already exists; choose another name' },
+      { code: "payload_too_large", when: "the file is larger than MODEL_UPLOAD_MAX_BYTES", message: "The upload is larger than the limit of 67108864 bytes (MODEL_UPLOAD_MAX_BYTES)" },
+      { code: "unprocessable", when: "an operator cannot be converted, or the model does not fit the dataset", message: 'unsupported operator Resize (node "/up/Resize")' },
     ],
   },
   {

@@ -93,7 +93,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       }
       const output =
         stage.technique === "baseline"
-          ? await trainBaseline(ctx)
+          ? await trainBaseline(ctx, stage.params)
           : await applyTechnique(stage, await modelOf(sourceStageOf(stage, stageIndex)), await modelOf(0), ctx);
       const m = await measureStage(ctx, output, stage.technique, stage.params, test);
       await saveModel(output.model, savedDir);

@@ -1,5 +1,8 @@
-// The baseline stage: train the chosen architecture from scratch, checkpointing every epoch (weights, optimizer
-// moments, step) and resuming from the last checkpoint a dead worker left.
+// The baseline stage: train the chosen architecture from scratch — or load an uploaded model and optionally
+// fine-tune it (params.modelId, params.fineTuneEpochs) — checkpointing every epoch (weights, optimizer moments,
+// step) and resuming from the last checkpoint a dead worker left.
+import type * as tf from "@tensorflow/tfjs";
+import { loadUploadedModel } from "../models/load-uploaded-model";
 import { buildModel } from "../ml/models/zoo";
 import type { Architecture } from "../ml/models/architecture";
 import { train, type TrainingSetup } from "../ml/train";
@@ -7,13 +10,22 @@ import type { StageResult } from "../compress";
 import { stageCheckpoints } from "./checkpoint";
 import type { StageContext } from "./context";
 import { recordMetrics } from "./record";
+import type { BaselineParams } from "../schemas/pipeline";
 import { trainSettingsOf } from "./training-settings";
 import { trainValSplit } from "./train-val-split";
 
-export async function trainBaseline(ctx: StageContext): Promise<StageResult> {
-  const { data, training, seed } = ctx;
+export async function trainBaseline(ctx: StageContext, params: BaselineParams = {}): Promise<StageResult> {
+  const { data, seed } = ctx;
+  let model: tf.LayersModel;
+  let training = ctx.training;
+  if (params.modelId) {
+    model = await loadUploadedModel(ctx.db, params.modelId);
+    if (!params.fineTuneEpochs) return { model, precision: "fp32", details: { loadedModelId: params.modelId } };
+    training = { ...training, epochs: params.fineTuneEpochs };
+  } else {
+    model = buildModel(ctx.architecture as Architecture, { inputShape: data.train.shape, numClasses: data.classes.length, seed });
+  }
   const { train: trainSplit, val: valSplit } = trainValSplit(data, training, seed);
-  const model = buildModel(ctx.architecture as Architecture, { inputShape: data.train.shape, numClasses: data.classes.length, seed });
   const epochs = training.epochs;
   let setup: TrainingSetup | undefined;
   try {
@@ -36,5 +48,5 @@ export async function trainBaseline(ctx: StageContext): Promise<StageResult> {
     model.dispose();
     throw e;
   }
-  return { model, precision: "fp32", details: { training: setup } };
+  return { model, precision: "fp32", details: { training: setup, ...(params.modelId ? { loadedModelId: params.modelId } : {}) } };
 }

@@ -31,9 +31,19 @@ export const TrainingConfig = z.object({
 });
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 
+/** The baseline trains the experiment's architecture from scratch, or loads an uploaded model (POST /api/models). */
+export const BaselineParams = z
+  .object({
+    modelId: z.string().trim().min(1).max(200).optional().describe("An uploaded model to start from instead of training the architecture"),
+    fineTuneEpochs: z.number().int().min(0).max(100).optional().describe("Fine-tune the uploaded model this many epochs on the dataset first (default 0)"),
+  })
+  .strict()
+  .refine((p) => p.fineTuneEpochs === undefined || p.modelId !== undefined, { path: ["fineTuneEpochs"], message: "fineTuneEpochs needs a modelId (a trained-from-scratch baseline uses training.epochs)" });
+export type BaselineParams = z.infer<typeof BaselineParams>;
+
 export const BaselineStage = z.object({
   technique: z.literal("baseline"),
-  params: z.object({}).strict().prefault({}),
+  params: BaselineParams.prefault({}),
 });
 
 /** One stage: the baseline, or a compression technique with its params (lib/compress/*.schema.ts). */

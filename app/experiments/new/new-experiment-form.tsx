@@ -17,6 +17,8 @@ interface Props {
   datasets: { id: string; name: string; trainCount: number; testCount: number; inputShape: [number, number, number]; numClasses: number }[];
   architectures: Record<Architecture, { label: string; description: string }>;
   techniques: TechniqueInfo[];
+  /** Uploaded models (POST /api/models): the baseline can load one instead of training the architecture. */
+  models?: { id: string; name: string; datasetId: string; accuracy: number }[];
 }
 
 function fieldErrors(issues: Issue[]): Record<string, string> {
@@ -27,7 +29,7 @@ function fieldErrors(issues: Issue[]): Record<string, string> {
 
 const DEFAULT_REQ = { maxAccuracyDrop: 5, minLatencyReduction: 40, minSizeReduction: 30 };
 
-export function NewExperimentForm({ datasets, architectures, techniques }: Props) {
+export function NewExperimentForm({ datasets, architectures, techniques, models = [] }: Props) {
   const router = useRouter();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -42,6 +44,7 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
   const [suggestion, setSuggestion] = useState<Architecture | null>(null);
   const dataset = datasets.find((d) => d.id === datasetId) ?? datasets[0];
   const shape = { inputShape: dataset.inputShape, numClasses: dataset.numClasses };
+  const [modelId, setModelId] = useState("");
 
   function applyPreset(id: string, forArch: Architecture = arch, forShape = shape) {
     const preset = presetPipelines(forArch, forShape, techniques).find((p) => p.id === id);
@@ -82,7 +85,11 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
         epochs: num("epochs"), trainLimit: num("trainLimit"), batchSize: num("batchSize"), learningRate: num("learningRate"),
         optimizer: (String(f.get("optimizer") ?? "adam") as "adam" | "sgd"),
       },
-      pipeline: stages.map((s) => ({ technique: s.technique, params: s.params, ...(s.from != null ? { from: s.from } : {}) })) as CreateExperimentInput["pipeline"],
+      pipeline: stages.map((s, i) => ({
+        technique: s.technique,
+        params: i === 0 && s.technique === "baseline" && modelId ? { ...s.params, modelId } : s.params,
+        ...(s.from != null ? { from: s.from } : {}),
+      })) as CreateExperimentInput["pipeline"],
       requirements: { maxAccuracyDrop: req.maxAccuracyDrop / 100, minLatencyReduction: req.minLatencyReduction / 100, minSizeReduction: req.minSizeReduction / 100 },
       seed: num("seed"),
     };
@@ -152,6 +159,17 @@ export function NewExperimentForm({ datasets, architectures, techniques }: Props
           </select>
           <span className="help" id="architecture-help">{architectures[arch]?.description}</span>
           {err("architecture")}
+        </div>
+        <div className="field">
+          <label htmlFor="modelId">Model</label>
+          <select id="modelId" name="modelId" value={modelId} onChange={(e) => setModelId(e.target.value)} {...invalid("pipeline.0.params.modelId", "model-help")}>
+            <option value="">Train the architecture from scratch</option>
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>{m.name} (uploaded, checked on {m.datasetId}: {(m.accuracy * 100).toFixed(1)} %)</option>
+            ))}
+          </select>
+          <span className="help" id="model-help">An uploaded model (see <a href="/models">Models</a>) is the baseline as it is; the architecture is then ignored.</span>
+          {err("pipeline.0.params.modelId")}
         </div>
       </div>
 
