@@ -347,6 +347,15 @@ const leakyReLU: Converter = (a) => [{ ...a.inputs[0], name: a.g.op("LeakyRelu",
 const elu: Converter = (a) => [{ ...a.inputs[0], name: a.g.op("Elu", [a.inputs[0].name], a.base, { alpha: attr.float(a.config.alpha ?? 1) }) }];
 const softmaxLayer: Converter = (a) => [softmax(a.g, a.inputs[0], a.config.axis ?? -1, a.base)];
 
+/** x·scale + offset with scalar scale and offset (what the importer builds PyTorch's HardSigmoid from). Element-wise: layout kept. */
+const rescaling: Converter = (a) => {
+  const { scale, offset } = a.config;
+  if (typeof scale !== "number" || typeof (offset ?? 0) !== "number") throw new UnsupportedLayerError(`ONNX export: Rescaling ${a.layer.name} with per-channel scale or offset`);
+  const x = a.inputs[0];
+  const m = a.g.op("Mul", [x.name, a.g.constant("float32", [], [scale])], `${a.base}_scale`);
+  return [{ ...x, name: a.g.op("Add", [m, a.g.constant("float32", [], [offset ?? 0])], a.base) }];
+};
+
 /** Dropout and noise layers are the identity at inference. */
 const identity: Converter = (a) => [a.inputs[0]];
 
@@ -445,6 +454,7 @@ export const converters: Record<string, Converter> = {
   LeakyReLU: leakyReLU,
   ELU: elu,
   Softmax: softmaxLayer,
+  Rescaling: rescaling,
   Dropout: identity,
   SpatialDropout1D: identity,
   GaussianNoise: identity,

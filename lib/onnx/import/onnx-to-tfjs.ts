@@ -160,9 +160,12 @@ export function onnxToTfjs(graph: ImportGraph): ImportedModel {
       const v = tensorIn(node, 0);
       const alpha = (node.attrs.alpha as number | undefined) ?? 0.2;
       const beta = (node.attrs.beta as number | undefined) ?? 0.5;
-      // tfjs' hardSigmoid is Keras' (0.2x + 0.5); PyTorch's (x/6 + 0.5) has no tfjs layer.
-      if (Math.abs(alpha - 0.2) > 1e-6 || Math.abs(beta - 0.5) > 1e-6) throw new UnsupportedOperatorError("HardSigmoid", node.name, `alpha=${alpha}, beta=${beta} (only Keras' 0.2, 0.5)`);
-      out(node, { ...v, x: apply(tf.layers.activation({ name: nameOf("hard_sigmoid"), activation: "hardSigmoid" }), v.x) });
+      out(node, { ...v, x: hardSigmoid(v.x, alpha, beta) });
+    },
+    HardSwish(node) {
+      // ONNX HardSwish (opset 14) is x · HardSigmoid(x) with PyTorch's α = 1/6, β = 0.5.
+      const v = tensorIn(node, 0);
+      out(node, { ...v, x: apply(tf.layers.multiply({ name: nameOf("hard_swish") }), [v.x, hardSigmoid(v.x, 1 / 6, 0.5)]) });
     },
     Add(node) {
       binary(node, "add", (name) => tf.layers.add({ name }));
@@ -250,6 +253,18 @@ export function onnxToTfjs(graph: ImportGraph): ImportedModel {
       out(node, { kind: "const", t });
     },
   };
+
+  /**
+   * clip(α·x + β, 0, 1). Keras' α = 0.2 is tfjs' own hardSigmoid activation; any other (PyTorch's 1/6) is a
+   * Rescaling (no weights, so no technique touches it) followed by ReLU capped at 1.
+   */
+  function hardSigmoid(x: Sym, alpha: number, beta: number): Sym {
+    if (Math.abs(alpha - 0.2) < 1e-6 && Math.abs(beta - 0.5) < 1e-6) {
+      return apply(tf.layers.activation({ name: nameOf("hard_sigmoid"), activation: "hardSigmoid" }), x);
+    }
+    const scaled = apply(tf.layers.rescaling({ name: nameOf("hard_sigmoid_affine"), scale: alpha, offset: beta }), x);
+    return apply(tf.layers.reLU({ name: nameOf("hard_sigmoid"), maxValue: 1 }), scaled);
+  }
 
   function dense(node: ImportNode, v: Tensor, units: number, kernel: tf.Tensor, bias?: tf.Tensor): Tensor {
     const layer = tf.layers.dense({ name: nameOf("dense"), units, useBias: !!bias });

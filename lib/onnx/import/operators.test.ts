@@ -1,8 +1,9 @@
-// The operators the PyTorch fixtures do not exercise (Concat, MaxPool, AveragePool, HardSigmoid, MatMul+Add,
+// The operators the PyTorch fixtures do not exercise (Concat, MaxPool, AveragePool, HardSigmoid, HardSwish, MatMul+Add,
 // Softmax, dilated and depthwise-multiplier Conv), in a graph written with our own encoder and run in
 // onnxruntime-node: the converted model must compute the same.
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { exportOnnx } from "../export";
 import { encodeModel, type Initializer, type OnnxNode } from "../proto";
 import { compareWithOrt } from "./compare-with-ort";
 import { importOnnx } from "./import-onnx";
@@ -52,6 +53,36 @@ describe("ONNX import: operators beyond the fixtures", () => {
     expect(check.maxAbsDiff).toBeLessThan(1e-5);
     expect(check.top1Agreement).toBe(1);
     m.dispose();
+  });
+
+  it("HardSwish and PyTorch's HardSigmoid (α = 1/6) equal onnxruntime, and export back to ONNX that computes the same", async () => {
+    const alpha = { kind: "float" as const, value: 1 / 6 };
+    const pytorch: OnnxNode[] = [
+      { name: "conv_a", opType: "Conv", inputs: ["x", "wa", "ba"], outputs: ["a"], attributes: { pads: ints([1, 1, 1, 1]) } },
+      { name: "hswish", opType: "HardSwish", inputs: ["a"], outputs: ["s"] },
+      { name: "conv_b", opType: "Conv", inputs: ["s", "wb"], outputs: ["b"] },
+      { name: "hsig", opType: "HardSigmoid", inputs: ["b"], outputs: ["h"], attributes: { alpha, beta: { kind: "float", value: 0.5 } } },
+      { name: "gap", opType: "GlobalAveragePool", inputs: ["h"], outputs: ["g"] },
+      { name: "flat", opType: "Flatten", inputs: ["g"], outputs: ["f"] },
+      { name: "fc", opType: "Gemm", inputs: ["f", "w", "bias"], outputs: ["y"], attributes: { transB: { kind: "int", value: 1 } } },
+    ];
+    // Weights large enough that both activations see all three pieces (0, the curve/line, the cap).
+    const bytes = model(pytorch, [f32("wa", [4, 2, 3, 3], rand(72, 2)), f32("ba", [4]), f32("wb", [4, 4, 1, 1], rand(16, 3)), f32("w", [5, 4], rand(20, 3)), f32("bias", [5])], 14);
+    const before = tf.memory().numTensors;
+    const { model: m } = importOnnx(bytes);
+    expect(m.layers.map((l) => l.getClassName())).toEqual(expect.arrayContaining(["Rescaling", "ReLU", "Multiply"]));
+    const n = 32;
+    const images = rand(n * 8 * 8 * 2, 1);
+    const check = await compareWithOrt(m, bytes, images, [n, 8, 8, 2]);
+    expect(check.maxAbsDiff).toBeLessThan(1e-5);
+    expect(check.top1Agreement).toBe(1);
+    const pre = tf.tidy(() => (m.getLayer("conv_1").apply(tf.tensor4d(images, [n, 8, 8, 2])) as tf.Tensor).dataSync());
+    expect(pre.some((v) => v < -3) && pre.some((v) => v > 3) && pre.some((v) => Math.abs(v) < 3)).toBe(true);
+    const exported = await compareWithOrt(m, exportOnnx(m, { precision: "fp32" }), images, [n, 8, 8, 2]);
+    expect(exported.maxAbsDiff).toBeLessThan(1e-5);
+    expect(exported.top1Agreement).toBe(1);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it("refuses grouped (non-depthwise) Conv and an opset outside 11–17, naming them", () => {

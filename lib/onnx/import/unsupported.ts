@@ -12,7 +12,7 @@ export class UnsupportedOperatorError extends Error {
 
 /** The operators the importer converts (opsets 11–17). */
 export const SUPPORTED_OPERATORS = [
-  "Conv", "BatchNormalization", "Relu", "Clip", "HardSigmoid", "Sigmoid", "Mul", "Add", "Concat", "MaxPool", "AveragePool",
+  "Conv", "BatchNormalization", "Relu", "Clip", "HardSigmoid", "HardSwish", "Sigmoid", "Mul", "Add", "Concat", "MaxPool", "AveragePool",
   "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "MatMul", "Dropout", "Identity", "Softmax", "Constant",
 ] as const;
 
