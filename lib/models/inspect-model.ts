@@ -11,19 +11,22 @@ import { modelStats } from "../ml/model-stats";
 import { argmaxRows } from "../onnx/session";
 import { predictTfjs } from "../onnx/verify";
 import { compareWithOrt, type ImportCheck } from "../onnx/import/compare-with-ort";
-import { importOnnx, operatorCounts } from "../onnx/import/import-onnx";
 import { OnnxReadError } from "../onnx/import/read-onnx";
 import { UnsupportedOperatorError } from "../onnx/import/unsupported";
+import { UnsupportedLayerError } from "../onnx/layers";
+import { openModel, type ModelFormat, type OpenedModel } from "./open-model";
+import { TfjsModelError } from "./tfjs-zip";
 import { preprocessingIssue, preprocessSplit } from "./preprocess";
 import type { Preprocessing } from "./schemas";
 import { techniqueFit, type TechniqueFit } from "./technique-fit";
 
 export interface ModelSummary {
+  format: ModelFormat;
   sha256: string;
   bytes: number;
-  /** The ONNX input without the batch: [c, h, w]. */
+  /** The uploaded file's input without the batch: [c, h, w] (ONNX, NCHW) or [h, w, c] (TF.js, NHWC). */
   inputShape: number[];
-  layout: "NCHW";
+  layout: "NCHW" | "NHWC";
   classes: number;
   params: number;
   macs: number;
@@ -47,14 +50,14 @@ const unprocessable = (message: string) => new AppError("unprocessable", message
 export async function inspectModel({ file, dataset, preprocessing, testImages }: InspectModelInput): Promise<ModelSummary> {
   await setupBackend();
   const bytes = new Uint8Array(readFileSync(file));
-  let imported: ReturnType<typeof importOnnx>;
+  let opened: OpenedModel;
   try {
-    imported = importOnnx(bytes);
+    opened = await openModel(bytes);
   } catch (e) {
-    if (e instanceof UnsupportedOperatorError || e instanceof OnnxReadError) throw unprocessable(e.message);
+    if (e instanceof UnsupportedOperatorError || e instanceof OnnxReadError || e instanceof TfjsModelError) throw unprocessable(e.message);
     throw e;
   }
-  const { model, graph, inputShape, numClasses } = imported;
+  const { format, model, inputShape, numClasses, operators } = opened;
   try {
     const data = await loadDatasetAsync(dataset);
     const [h, w, c] = data.test.shape;
@@ -66,7 +69,14 @@ export async function inspectModel({ file, dataset, preprocessing, testImages }:
     if (issue) throw new AppError("bad_request", `preprocessing: ${issue}`);
 
     const { images, shape } = preprocessSplit(data.test, testImages, preprocessing);
-    const check = await compareWithOrt(model, bytes, images, shape);
+    let reference: Uint8Array;
+    try {
+      reference = opened.reference();
+    } catch (e) {
+      if (e instanceof UnsupportedLayerError) throw unprocessable(e.message); // e.g. an activation with no ONNX form
+      throw e;
+    }
+    const check = await compareWithOrt(model, reference, images, shape);
     if (!check.passed) {
       throw unprocessable(`the converted model does not compute what onnxruntime computes on the file (max |Δlogit| ${check.maxAbsDiff.toExponential(2)}, top-1 agreement ${(check.top1Agreement * 100).toFixed(1)} %); please report the model`);
     }
@@ -80,14 +90,15 @@ export async function inspectModel({ file, dataset, preprocessing, testImages }:
       ? `accuracy ${(accuracy * 100).toFixed(1)} % is near chance (${(100 / numClasses).toFixed(1)} %): check the preprocessing (scale=${preprocessing.scale}, mean=${preprocessing.mean}, std=${preprocessing.std}) against how the model was trained`
       : undefined;
     return {
+      format,
       sha256: createHash("sha256").update(bytes).digest("hex"),
       bytes: bytes.byteLength,
-      inputShape: [c, h, w],
-      layout: "NCHW",
+      inputShape: format === "onnx" ? [c, h, w] : [h, w, c],
+      layout: format === "onnx" ? "NCHW" : "NHWC",
       classes: numClasses,
       params: stats.params,
       macs: stats.macs,
-      operators: operatorCounts(graph),
+      operators,
       techniques: techniqueFit(model),
       check,
       accuracy,

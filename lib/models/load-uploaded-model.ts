@@ -2,12 +2,12 @@
 import { readFileSync } from "node:fs";
 import type * as tf from "@tensorflow/tfjs";
 import type { Db } from "../db";
-import { importOnnx } from "../onnx/import/import-onnx";
+import { openModel } from "./open-model";
 import { artifactFile } from "../artifacts/store-artifact";
 
 export async function loadUploadedModel(db: Db, modelId: string): Promise<tf.LayersModel> {
   const row = await db.model.findUnique({ where: { id: modelId } });
   if (!row) throw new Error(`model ${modelId} no longer exists`);
-  // The file was converted and checked at upload; converting again is cheap and needs no second copy on disk.
-  return importOnnx(new Uint8Array(readFileSync(artifactFile(row.path)))).model;
+  // The file was converted and checked at upload; converting again is cheap (a TF.js zip just loads) and needs no second copy on disk.
+  return (await openModel(new Uint8Array(readFileSync(artifactFile(row.path))))).model;
 }

@@ -6,10 +6,10 @@ export function publicModel(m: Model, hint?: string): ModelResponse {
   return {
     id: m.id,
     name: m.name,
-    format: m.format as "onnx",
+    format: m.format as ModelResponse["format"],
     datasetId: m.datasetId,
     inputShape: m.inputShape as number[],
-    layout: m.layout as "NCHW",
+    layout: m.layout as ModelResponse["layout"],
     preprocessing: m.preprocessing as ModelResponse["preprocessing"],
     classes: m.classes,
     params: m.params,

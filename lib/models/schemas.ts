@@ -22,7 +22,7 @@ export const Preprocessing = z.object({
 });
 export type Preprocessing = z.infer<typeof Preprocessing>;
 
-/** POST /api/models?name=…&datasetId=…[&scale=…&mean=…&std=…] — the ONNX file is the raw body. */
+/** POST /api/models?name=…&datasetId=…[&scale=…&mean=…&std=…] — the ONNX file (or a TF.js Layers model zipped) is the raw body. */
 export const UploadModelQuery = Preprocessing.extend({
   name: Name,
   datasetId: z.string().trim().min(1, "datasetId is required").max(200),
@@ -36,7 +36,7 @@ export const TechniqueFit = z.object({ applies: z.boolean(), reason: z.string().
 export const ModelResponse = z.object({
   id: z.string(),
   name: z.string(),
-  format: z.enum(["onnx"]),
+  format: z.enum(["onnx", "tfjs"]),
   datasetId: z.string(),
   inputShape: z.array(z.number()),
   layout: z.enum(["NCHW", "NHWC"]),

@@ -1,7 +1,7 @@
-// Uploading a model: the ONNX file is streamed to a staging folder under ARTIFACT_DIR/models with a byte limit,
+// Uploading a model: the ONNX file (or TF.js zip) is streamed to a staging folder under ARTIFACT_DIR/models with a byte limit,
 // converted and checked on the chosen dataset in a child process, then published by renaming its folder; the row
 // is written last, so a failed check leaves nothing behind and two uploads of one name give one 409.
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "../db";
 import { receiveBody } from "../datasets/upload-dataset";
@@ -9,6 +9,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { inspectModelInChild } from "./inspect-in-child";
 import { modelsRoot } from "./model-files";
+import { modelFileName, modelFormatOf } from "./open-model";
 import { publicModel } from "./public-model";
 import type { UploadModelQuery } from "./schemas";
 
@@ -22,8 +23,12 @@ export async function uploadModel(db: Db, request: Request, query: UploadModelQu
   mkdirSync(modelsRoot(), { recursive: true });
   let folder = mkdtempSync(path.join(modelsRoot(), ".incoming-"));
   try {
-    const file = path.join(folder, "model.onnx");
-    await receiveBody(request, file, env().MODEL_UPLOAD_MAX_BYTES, "MODEL_UPLOAD_MAX_BYTES");
+    const received = path.join(folder, "upload");
+    await receiveBody(request, received, env().MODEL_UPLOAD_MAX_BYTES, "MODEL_UPLOAD_MAX_BYTES");
+    // ONNX, or a TF.js Layers model zipped: told by the first bytes, not by a name the client chose.
+    const format = modelFormatOf(head(received));
+    const file = path.join(folder, modelFileName[format]);
+    renameSync(received, file);
     const summary = await inspectModelInChild({
       file,
       dataset: { id: dataset.id, kind: dataset.kind, location: dataset.location, classes: dataset.classes as string[], inputShape: dataset.inputShape },
@@ -37,7 +42,7 @@ export async function uploadModel(db: Db, request: Request, query: UploadModelQu
     try {
       const row = await db.model.create({
         data: {
-          name, format: "onnx", path: path.relative(path.resolve(env().ARTIFACT_DIR), path.join(published, "model.onnx")),
+          name, format, path: path.relative(path.resolve(env().ARTIFACT_DIR), path.join(published, modelFileName[format])),
           sha256: s.sha256, bytes: s.bytes, inputShape: s.inputShape, layout: s.layout, preprocessing, classes: s.classes,
           params: s.params, macs: s.macs, operators: s.operators, techniques: JSON.parse(JSON.stringify(s.techniques)), check: { ...s.check }, accuracy: s.accuracy,
           testImages: s.testImages, datasetId,
@@ -52,4 +57,15 @@ export async function uploadModel(db: Db, request: Request, query: UploadModelQu
     rmSync(folder, { recursive: true, force: true });
     throw e;
   }
+}
+
+function head(file: string): Uint8Array {
+  const bytes = new Uint8Array(4);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, bytes, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
 }
