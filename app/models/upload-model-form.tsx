@@ -36,8 +36,8 @@ export function UploadModelForm({ datasets }: { datasets: { id: string; name: st
     <form className="panel" onSubmit={onSubmit} aria-label="Upload a model">
       <div className="row" style={{ gap: 12, flexWrap: "wrap", alignItems: "flex-end" }}>
         <div className="field">
-          <label htmlFor="model-file">ONNX file</label>
-          <input id="model-file" name="file" type="file" accept=".onnx" />
+          <label htmlFor="model-file">ONNX file, or TF.js Layers model (.zip of model.json + shards)</label>
+          <input id="model-file" name="file" type="file" accept=".onnx,.zip" />
         </div>
         <div className="field">
           <label htmlFor="model-name">Model name</label>
