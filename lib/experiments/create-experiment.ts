@@ -2,6 +2,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { checkReferencedRuns } from "../pipeline/run-model";
 import { enqueueRun } from "../queue";
+import { nameKeyOf, techniqueSet } from "../runs/run-summary";
 import type { CreateExperiment } from "../schemas/experiment";
 
 /**
@@ -26,6 +27,7 @@ export async function createExperiment(db: Db, input: CreateExperiment) {
           training: input.training,
           requirements: input.requirements,
           seed: input.seed,
+          nameKey: nameKeyOf(input.name), techniques: techniqueSet(input.pipeline.map((s) => s.technique)),
           stages: { create: input.pipeline.map((stage, index) => ({ index, technique: stage.technique, params: stage.params, status: "pending" })) },
         },
       },

@@ -19,6 +19,7 @@ import { measureStage } from "./measure-stage";
 import { PermanentError } from "./permanent-error";
 import { recordNasCandidateRuns } from "./nas-candidate-runs";
 import { trainBaseline } from "./train-baseline";
+import { refreshRunSummary } from "../runs/run-summary";
 
 export interface JobContext {
   attempt: number; // 1-based
@@ -79,6 +80,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       };
       const started = Date.now();
       await db.stage.update({ where: { runId_index: { runId, index: stageIndex } }, data: { status: "running", startedAt: new Date() } });
+      await refreshRunSummary(db, runId); // the runs table sorts and filters on Run's summary columns
       const output =
         stage.technique === "baseline"
           ? await trainBaseline(ctx)
@@ -102,6 +104,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
           sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
         },
       });
+      await refreshRunSummary(db, runId);
     }
     await db.run.update({ where: { id: runId }, data: { status: "succeeded", finishedAt: new Date(), progress: { stageIndex: pipeline.length - 1, stages: pipeline.length, technique: "done", phase: "done", fraction: 1 } } });
     return "succeeded";
