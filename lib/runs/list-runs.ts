@@ -5,6 +5,7 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { RunQuery } from "./run-query";
+import { cachedCount } from "./count-runs";
 import { techniqueToken } from "./run-summary";
 
 type Filters = Pick<RunQuery, "q" | "status" | "technique" | "dataset" | "tag">;
@@ -42,6 +43,17 @@ function orderSql(sort: RunQuery["sort"], dir: RunQuery["dir"]): Prisma.Sql {
 const idsOf = (db: Db, fromWhere: Prisma.Sql, order: Prisma.Sql, take: number, skip: number) =>
   take <= 0 ? Promise.resolve([]) : db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT r."id" AS "id" ${fromWhere} ${order} LIMIT ${take} OFFSET ${skip}`).then((rows) => rows.map((r) => r.id));
 
+/** How many runs match the filters, and how many of them have each sortable metric: one scan, shared by every sort. */
+function countRuns(db: Db, f: Filters): Promise<{ n: number; measured: Partial<Record<RunQuery["sort"], number>> }> {
+  const key = JSON.stringify([f.q, f.status, f.technique, f.dataset, f.tag]);
+  return cachedCount(db, key, async () => {
+    const [row] = await db.$queryRaw<Record<"n" | "accuracy" | "latency" | "size", number | bigint>[]>(
+      Prisma.sql`SELECT COUNT(*) AS "n", COUNT(r."bestAccuracy") AS "accuracy", COUNT(r."finalLatencyMs") AS "latency", COUNT(r."finalSizeBytes") AS "size" ${runFromWhereSql(f)}`,
+    );
+    return { n: Number(row?.n ?? 0), measured: { accuracy: Number(row?.accuracy ?? 0), latency: Number(row?.latency ?? 0), size: Number(row?.size ?? 0) } };
+  });
+}
+
 /**
  * Ids of one page of runs matching the view, and how many match in all. Runs without the sorted metric come
  * last in either direction: they are a second segment (newest first) after the runs that have it, because
@@ -54,19 +66,19 @@ export async function findRunIds(db: Db, query: RunQuery, limitOverride?: { take
     const fromWhere = runFromWhereSql(query);
     const [ids, counted] = await Promise.all([
       idsOf(db, fromWhere, orderSql(query.sort, query.dir), take, skip),
-      db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" ${fromWhere}`),
+      countRuns(db, query),
     ]);
-    return { ids, total: Number(counted[0]?.n ?? 0) };
+    return { ids, total: counted.n };
   }
   const column = Prisma.raw(`r."${SORT_COLUMN[query.sort]}"`);
   const withMetric = runFromWhereSql(query, [Prisma.sql`${column} IS NOT NULL`]);
   const withoutMetric = runFromWhereSql(query, [Prisma.sql`${column} IS NULL`]);
   const [first, counted] = await Promise.all([
     idsOf(db, withMetric, orderSql(query.sort, query.dir), take, skip),
-    db.$queryRaw<{ n: number | bigint; m: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n", COUNT(${column}) AS "m" ${runFromWhereSql(query)}`),
+    countRuns(db, query),
   ]);
-  const total = Number(counted[0]?.n ?? 0);
-  const measured = Number(counted[0]?.m ?? 0);
+  const total = counted.n;
+  const measured = counted.measured[query.sort] ?? 0;
   const rest = await idsOf(db, withoutMetric, orderSql("started", "desc"), take - first.length, Math.max(0, skip - measured));
   return { ids: [...first, ...rest], total };
 }

@@ -32,3 +32,6 @@ UPDATE "Run" SET
   "bestAccuracy" = (SELECT MAX(s."accuracy") FROM "Stage" s WHERE s."runId" = "Run"."id" AND s."status" = 'succeeded'),
   "finalLatencyMs" = (SELECT s."latencyP50Ms" FROM "Stage" s WHERE s."runId" = "Run"."id" AND s."status" = 'succeeded' ORDER BY s."index" DESC LIMIT 1),
   "finalSizeBytes" = (SELECT s."sizeBytes" FROM "Stage" s WHERE s."runId" = "Run"."id" AND s."status" = 'succeeded' ORDER BY s."index" DESC LIMIT 1);
+
+-- The technique filter's count reads the index alone.
+CREATE INDEX "Run_parentRunId_techniques_idx" ON "Run"("parentRunId", "techniques");
