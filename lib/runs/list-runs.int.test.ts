@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedUi } from "../../scripts/seed-ui";
 import { db } from "../db";
-import { exportRuns, runsToCsv } from "./export-runs";
+import { exportRuns, runsToCsv, streamRunsExport } from "./export-runs";
 import { findRunIds, listRuns, runFacets, runRowsByIds } from "./list-runs";
 import { listStagePoints } from "./list-stage-points";
 import { refreshRunSummary } from "./run-summary";
@@ -96,5 +96,26 @@ describe("listRuns at the edges of the summary columns", () => {
     expect(after).toMatchObject({ bestAccuracy: 0.5, finalLatencyMs: 1.5, finalSizeBytes: 1234 });
     const bySize = await listRuns(db(), q({ sort: "size", dir: "asc", pageSize: "25" }));
     expect(bySize.rows[0].id).toBe(run.id);
+  });
+});
+
+describe("streamRunsExport", () => {
+  afterAll(async () => {
+    await db().$disconnect();
+  });
+
+  it("streams every run of the view as CSV and as JSON, in the view's order", async () => {
+    await seedUi(process.env.DATABASE_URL!, { runs: 90, log: () => {} });
+    const view = q({ sort: "accuracy" });
+    const { rows } = await exportRuns(db(), view);
+    const topLevel = await db().run.count({ where: { parentRunId: null } });
+    expect(rows).toHaveLength(topLevel);
+    const csv = await new Response(await streamRunsExport(db(), view, "csv")).text();
+    const lines = csv.trim().split("\r\n");
+    expect(lines).toHaveLength(topLevel + 1);
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(rows.map((r) => r.id));
+    const json = JSON.parse(await new Response(await streamRunsExport(db(), view, "json")).text());
+    expect(json.total).toBe(topLevel);
+    expect(json.runs.map((r: { run_id: string }) => r.run_id)).toEqual(rows.map((r) => r.id));
   });
 });
