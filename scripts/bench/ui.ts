@@ -21,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { chromium } from "@playwright/test";
+import { createDb } from "../../lib/db";
 import { seedUi } from "../seed-ui";
 
 const option = (name: string) => {
@@ -66,8 +67,12 @@ async function main() {
   const url = DATABASE ?? `file:${path.join(scratch, "ui.db")}`;
   let server: ChildProcess | undefined;
   try {
-    let seeded = { runs: RUNS, stages: NaN };
-    if (!process.argv.includes("--skip-seed")) {
+    let seeded: { runs: number; stages: number };
+    if (process.argv.includes("--skip-seed")) {
+      const d = createDb(url);
+      seeded = { runs: await d.run.count({ where: { parentRunId: null } }), stages: await d.stage.count() };
+      await d.$disconnect();
+    } else {
       console.log(`bench-ui: seeding ${RUNS} runs into ${url}`);
       seeded = await seedUi(url, { runs: RUNS, log: (m) => console.log(m) });
     }
