@@ -189,6 +189,9 @@ export async function seedUi(url: string, opts: { runs?: number; seed?: number; 
       stageCount += stages.length;
       if ((start / BATCH) % 4 === 3) log(`seed-ui: ${Math.min(total, start + BATCH)} runs…`);
     }
+    // Fresh statistics (and on PostgreSQL the visibility map, for index-only scans): the planner otherwise still
+    // believes the tables are tiny and skips the indexes (a scan of every run instead of an index walk of 50).
+    await db.$executeRawUnsafe(provider === "postgresql" ? "VACUUM ANALYZE" : "ANALYZE");
     log(`seed-ui: ${total} runs (and ${childCount} NAS child runs), ${stageCount} stages in ${url}`);
     return { runs: total, childRuns: childCount, stages: stageCount };
   } finally {

@@ -35,3 +35,12 @@ UPDATE "Run" SET
 
 -- The technique filter's count reads the index alone.
 CREATE INDEX "Run_parentRunId_techniques_idx" ON "Run"("parentRunId", "techniques");
+
+-- PostgreSQL orders by an index only after equality on its leading columns, and `parentRunId IS NULL` is not an
+-- equality: the runs table's sorts get partial indexes over top-level runs (SQLite uses the composite ones above).
+CREATE INDEX "Run_top_sortedAt_idx" ON "Run"("sortedAt", "id") WHERE "parentRunId" IS NULL;
+CREATE INDEX "Run_top_status_idx" ON "Run"("status", "sortedAt", "id") WHERE "parentRunId" IS NULL;
+CREATE INDEX "Run_top_nameKey_idx" ON "Run"("nameKey", "id") WHERE "parentRunId" IS NULL;
+CREATE INDEX "Run_top_bestAccuracy_idx" ON "Run"("bestAccuracy", "id") WHERE "parentRunId" IS NULL;
+CREATE INDEX "Run_top_finalLatencyMs_idx" ON "Run"("finalLatencyMs", "id") WHERE "parentRunId" IS NULL;
+CREATE INDEX "Run_top_finalSizeBytes_idx" ON "Run"("finalSizeBytes", "id") WHERE "parentRunId" IS NULL;
