@@ -23,7 +23,7 @@ export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: Iterable<T>): s
 }
 
 /** A download response: CSV or JSON, with a safe file name. */
-export function downloadResponse(body: string, format: "csv" | "json", baseName: string): Response {
+export function downloadResponse(body: string | ReadableStream<Uint8Array>, format: "csv" | "json", baseName: string): Response {
   const name = `${baseName.replace(/[^\w.-]+/g, "-").slice(0, 80) || "export"}.${format}`;
   return new Response(body, {
     headers: {

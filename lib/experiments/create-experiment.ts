@@ -4,6 +4,7 @@ import { checkBaselineModel } from "../models/check-baseline-model";
 import { checkReferencedRuns } from "../pipeline/run-model";
 import { enqueueRun } from "../queue";
 import { NEW_RUN_STATUS, NEW_STAGE_STATUS } from "../runs/run-lifecycle";
+import { nameKeyOf, techniqueSet } from "../runs/run-summary";
 import type { CreateExperiment } from "../schemas/experiment";
 
 /**
@@ -29,6 +30,7 @@ export async function createExperiment(db: Db, input: CreateExperiment) {
           training: input.training,
           requirements: input.requirements,
           seed: input.seed,
+          nameKey: nameKeyOf(input.name), techniques: techniqueSet(input.pipeline.map((s) => s.technique)),
           stages: { create: input.pipeline.map((stage, index) => ({ index, technique: stage.technique, params: stage.params, status: NEW_STAGE_STATUS })) },
         },
       },

@@ -22,6 +22,7 @@ import { measureStage, speedupColumns, stageDetails } from "./measure-stage";
 import { PermanentError } from "./permanent-error";
 import { recordNasCandidateRuns } from "./nas-candidate-runs";
 import { trainBaseline } from "./train-baseline";
+import { refreshRunSummary } from "../runs/run-summary";
 
 export interface JobContext {
   attempt: number; // 1-based
@@ -91,6 +92,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
         if ((await runStatusOf(db, runId)) === "cancelled") return "cancelled";
         throw new PermanentError(`Stage ${stageIndex} cannot start: it is ${row?.status ?? "missing"} (a finished stage whose saved model is gone is not redone)`);
       }
+      await refreshRunSummary(db, runId); // the runs table sorts and filters on Run's summary columns
       const output =
         stage.technique === "baseline"
           ? await trainBaseline(ctx, stage.params)
@@ -113,6 +115,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
         sizeBytes: m.bytes, gzipBytes: m.gzipBytes, paramCount: m.stats.params, nonzeroParams: m.stats.nonzeroParams, macs: m.stats.macs, sparsity: m.stats.sparsity,
       });
       if (!done) return refusedOutcome(db, runId); // the stage was handed to another attempt meanwhile
+      await refreshRunSummary(db, runId);
     }
     // The run's verdict, from the verdicts just stored: a run that misses its requirements still succeeded.
     const stages = await db.stage.findMany({ where: { runId } });

@@ -1,58 +1,88 @@
-// The runs table, filtered, sorted and paginated in the database. Sorting by a stage metric (best accuracy,
-// the final stage's latency or size) needs a correlated subquery, which Prisma's query API cannot express,
-// so the page of ids comes from one portable SQL query (quoted identifiers, no dialect functions: it runs
-// on SQLite and PostgreSQL alike) and the rows themselves from Prisma, with only the columns the table shows.
+// The runs table, filtered, sorted and paginated in the database. Every filter and sort reads a column of Run
+// itself (the summary columns of run-summary.ts), each sort has an index that starts with parentRunId (the table
+// lists top-level runs only), so a page is an index walk whatever the number of runs. The page of ids comes from
+// portable SQL (quoted identifiers, no dialect functions: SQLite and PostgreSQL alike), the rows from Prisma.
 import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { RunQuery } from "./run-query";
+import { cachedCount } from "./count-runs";
+import { techniqueToken } from "./run-summary";
 
 type Filters = Pick<RunQuery, "q" | "status" | "technique" | "dataset" | "tag" | "meets">;
 
-/** The WHERE clause for a view's filters (`r` = Run, `e` = Experiment). */
-export function runFilterSql(f: Filters): Prisma.Sql {
+/** The FROM and WHERE clauses for a view's filters (`r` = Run, `e` = Experiment, joined only when needed). */
+export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = []): Prisma.Sql {
   // NAS candidates are child runs; they are listed on their parent's page, not among the runs
-  const clauses: Prisma.Sql[] = [Prisma.sql`r."parentRunId" IS NULL`];
+  const clauses: Prisma.Sql[] = [Prisma.sql`r."parentRunId" IS NULL`, ...extra];
   if (f.status) clauses.push(Prisma.sql`r."status" = ${f.status}`);
   if (f.dataset) clauses.push(Prisma.sql`e."datasetId" = ${f.dataset}`);
-  if (f.q) clauses.push(Prisma.sql`LOWER(e."name") LIKE ${`%${escapeLike(f.q.toLowerCase())}%`} ESCAPE '\\'`);
+  if (f.q) clauses.push(Prisma.sql`r."nameKey" LIKE ${`%${escapeLike(f.q.toLowerCase())}%`} ESCAPE '\\'`);
   // Tags are a JSON array of strings; its text form contains `"tag"` whatever the database's spacing.
   if (f.tag) clauses.push(Prisma.sql`CAST(e."tags" AS TEXT) LIKE ${`%${escapeLike(JSON.stringify(f.tag))}%`} ESCAPE '\\'`);
   // TRUE / FALSE literals: both databases read them (SQLite as 1 / 0), where a bound JS boolean is not portable.
   if (f.meets) clauses.push(Prisma.sql`r."meetsRequirements" = ${Prisma.raw(f.meets === "yes" ? "TRUE" : "FALSE")}`);
-  if (f.technique) clauses.push(Prisma.sql`EXISTS (SELECT 1 FROM "Stage" t WHERE t."runId" = r."id" AND t."technique" = ${f.technique})`);
-  return Prisma.sql`WHERE ${Prisma.join(clauses, " AND ")}`;
+  if (f.technique) clauses.push(Prisma.sql`r."techniques" LIKE ${`%${escapeLike(techniqueToken(f.technique))}%`} ESCAPE '\\'`);
+  const from = f.dataset || f.tag ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId"` : Prisma.sql`"Run" r`;
+  return Prisma.sql`FROM ${from} WHERE ${Prisma.join(clauses, " AND ")}`;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-const FINAL = (column: string) =>
-  Prisma.raw(`(SELECT s."${column}" FROM "Stage" s WHERE s."runId" = r."id" AND s."status" = 'succeeded' ORDER BY s."index" DESC LIMIT 1)`);
+/** The column each sort orders by; the metric ones are empty until a stage succeeds. */
+const SORT_COLUMN: Record<RunQuery["sort"], string> = {
+  started: "sortedAt", name: "nameKey", status: "status", accuracy: "bestAccuracy", latency: "finalLatencyMs", size: "finalSizeBytes",
+};
+const NULLABLE = new Set<RunQuery["sort"]>(["accuracy", "latency", "size"]);
 
 function orderSql(sort: RunQuery["sort"], dir: RunQuery["dir"]): Prisma.Sql {
-  const expr: Record<RunQuery["sort"], Prisma.Sql> = {
-    started: Prisma.sql`COALESCE(r."startedAt", r."queuedAt")`,
-    name: Prisma.sql`LOWER(e."name")`,
-    status: Prisma.sql`r."status"`,
-    accuracy: Prisma.sql`(SELECT MAX(s."accuracy") FROM "Stage" s WHERE s."runId" = r."id" AND s."status" = 'succeeded')`,
-    latency: FINAL("latencyP50Ms"),
-    size: FINAL("sizeBytes"),
-  };
-  const d = Prisma.raw(dir === "asc" ? "ASC" : "DESC");
-  // Runs without the metric go last in either direction (SQLite and PostgreSQL disagree on NULLs otherwise);
-  // the id breaks ties so pages never overlap.
-  return Prisma.sql`ORDER BY (${expr[sort]}) IS NULL, ${expr[sort]} ${d}, r."queuedAt" DESC, r."id" DESC`;
+  const d = dir === "asc" ? "ASC" : "DESC";
+  // One direction for every key, so the (parentRunId, column, …, id) index serves the order both ways; the id
+  // breaks ties so pages never overlap.
+  const keys = sort === "status" ? ["status", "sortedAt", "id"] : [SORT_COLUMN[sort], "id"];
+  return Prisma.raw(`ORDER BY ${keys.map((k) => `r."${k}" ${d}`).join(", ")}`);
 }
 
-/** Ids of one page of runs matching the view, and how many match in all. */
+const idsOf = (db: Db, fromWhere: Prisma.Sql, order: Prisma.Sql, take: number, skip: number) =>
+  take <= 0 ? Promise.resolve([]) : db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT r."id" AS "id" ${fromWhere} ${order} LIMIT ${take} OFFSET ${skip}`).then((rows) => rows.map((r) => r.id));
+
+/** How many runs match the filters, and how many of them have each sortable metric: one scan, shared by every sort. */
+function countRuns(db: Db, f: Filters): Promise<{ n: number; measured: Partial<Record<RunQuery["sort"], number>> }> {
+  const key = JSON.stringify([f.q, f.status, f.technique, f.dataset, f.tag]);
+  return cachedCount(db, key, async () => {
+    const [row] = await db.$queryRaw<Record<"n" | "accuracy" | "latency" | "size", number | bigint>[]>(
+      Prisma.sql`SELECT COUNT(*) AS "n", COUNT(r."bestAccuracy") AS "accuracy", COUNT(r."finalLatencyMs") AS "latency", COUNT(r."finalSizeBytes") AS "size" ${runFromWhereSql(f)}`,
+    );
+    return { n: Number(row?.n ?? 0), measured: { accuracy: Number(row?.accuracy ?? 0), latency: Number(row?.latency ?? 0), size: Number(row?.size ?? 0) } };
+  });
+}
+
+/**
+ * Ids of one page of runs matching the view, and how many match in all. Runs without the sorted metric come
+ * last in either direction: they are a second segment (newest first) after the runs that have it, because
+ * SQLite and PostgreSQL order NULLs differently and `ORDER BY x IS NULL` defeats the index.
+ */
 export async function findRunIds(db: Db, query: RunQuery, limitOverride?: { take: number; skip: number }) {
-  const where = runFilterSql(query);
   const take = limitOverride?.take ?? query.pageSize;
   const skip = limitOverride?.skip ?? (query.page - 1) * query.pageSize;
-  const [ids, counted] = await Promise.all([
-    db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT r."id" AS "id" FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" ${where} ${orderSql(query.sort, query.dir)} LIMIT ${take} OFFSET ${skip}`),
-    db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" ${where}`),
+  if (!NULLABLE.has(query.sort)) {
+    const fromWhere = runFromWhereSql(query);
+    const [ids, counted] = await Promise.all([
+      idsOf(db, fromWhere, orderSql(query.sort, query.dir), take, skip),
+      countRuns(db, query),
+    ]);
+    return { ids, total: counted.n };
+  }
+  const column = Prisma.raw(`r."${SORT_COLUMN[query.sort]}"`);
+  const withMetric = runFromWhereSql(query, [Prisma.sql`${column} IS NOT NULL`]);
+  const withoutMetric = runFromWhereSql(query, [Prisma.sql`${column} IS NULL`]);
+  const [first, counted] = await Promise.all([
+    idsOf(db, withMetric, orderSql(query.sort, query.dir), take, skip),
+    countRuns(db, query),
   ]);
-  return { ids: ids.map((r) => r.id), total: Number(counted[0]?.n ?? 0) };
+  const total = counted.n;
+  const measured = counted.measured[query.sort] ?? 0;
+  const rest = await idsOf(db, withoutMetric, orderSql("started", "desc"), take - first.length, Math.max(0, skip - measured));
+  return { ids: [...first, ...rest], total };
 }
 
 const STAGE_SUMMARY = {
@@ -68,6 +98,7 @@ export async function runRowsByIds(db: Db, ids: string[]) {
     select: {
       id: true, status: true, progress: true, backend: true, seed: true, queuedAt: true, startedAt: true, finishedAt: true, error: true,
       meetsRequirements: true, shipStageIndex: true,
+      bestAccuracy: true, finalLatencyMs: true, finalSizeBytes: true,
       experiment: { select: { id: true, name: true, baseArch: true, datasetId: true, tags: true } },
       stages: { orderBy: { index: "asc" }, select: STAGE_SUMMARY },
     },
@@ -76,25 +107,11 @@ export async function runRowsByIds(db: Db, ids: string[]) {
   return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => r != null).map(withSummary);
 }
 
-type RawRow = Awaited<ReturnType<Db["run"]["findMany"]>>[number] & {
-  experiment: { id: string; name: string; baseArch: string; datasetId: string; tags: unknown };
-  stages: { index: number; technique: string; status: string; accuracy: number | null; latencyP50Ms: number | null; sizeBytes: number | null }[];
-};
+type RawRow = { stages: { technique: string }[]; experiment: { tags: unknown } };
 
-/** Best accuracy over the succeeded stages; latency and size of the last succeeded stage (what ships). */
-function withSummary<R extends Pick<RawRow, "stages" | "experiment">>(run: R) {
-  const done = run.stages.filter((s) => s.status === "succeeded");
-  const final = done.at(-1);
-  const best = done.reduce<number | null>((b, s) => (s.accuracy != null && (b == null || s.accuracy > b) ? s.accuracy : b), null);
+function withSummary<R extends RawRow>(run: R) {
   const tags = Array.isArray(run.experiment.tags) ? (run.experiment.tags as unknown[]).filter((t): t is string => typeof t === "string") : [];
-  return {
-    ...run,
-    tags,
-    pipelineSummary: run.stages.map((s) => s.technique).join(" → "),
-    bestAccuracy: best,
-    finalLatencyMs: final?.latencyP50Ms ?? null,
-    finalSizeBytes: final?.sizeBytes ?? null,
-  };
+  return { ...run, tags, pipelineSummary: run.stages.map((s) => s.technique).join(" → ") };
 }
 
 /** One page of the runs table. */

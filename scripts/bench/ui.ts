@@ -1,14 +1,19 @@
-// Dashboard benchmark: seeds a scratch SQLite database with 5,000 runs / 20,000 stages, starts the built app
-// on it (next start on a free port; builds first when .next is missing), then measures
+// Dashboard benchmark: seeds a scratch SQLite database (or --database URL, e.g. PostgreSQL) with 5,000 runs /
+// 20,000 stages (--runs 100000: 400,000 stages and the NAS child runs), starts the built app on it (next start
+// on a free port; builds first when .next is missing), then measures
 //   - the home page's server response (GET /, the server-rendered runs table), sequential, p50/p95;
 //   - the read API under load with autocannon (10 connections, a mix of /api/runs views and /api/stages):
 //     latency p50/p95 over every response;
+//   - each view on its own under load (10 connections, --view-duration seconds each): every runs-table filter,
+//     every sort in both directions, a deep page, the scatter's stage feed, a run page and the compare view;
 //   - the home page's render time in Debian's Chromium: navigation start → table painted and the scatter's
 //     points drawn.
 // The last line printed is one JSON object:
-//   {"bench":"ui","runs":…,"stages":…,"apiP50Ms":…,"apiP95Ms":…,"apiRps":…,"homeServerP50Ms":…,"homeServerP95Ms":…,"homeRenderMs":…}
+//   {"bench":"ui","database":…,"runs":…,"stages":…,"apiP50Ms":…,"apiP95Ms":…,"apiRps":…,"homeServerP50Ms":…,
+//    "homeServerP95Ms":…,"homeRenderMs":…,"views":{"<path>":{"p50Ms":…,"p95Ms":…}, …},"slowestViewP95Ms":…}
 // Options: --runs N (default 5000), --duration S (autocannon seconds, default 10), --connections N (default 10),
-//          --keep (keep the scratch database).
+//          --view-duration S (default 3), --database URL (default: a scratch SQLite file), --skip-seed (the
+//          database is already seeded), --keep (keep the scratch database).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -16,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { chromium } from "@playwright/test";
+import { createDb } from "../../lib/db";
 import { seedUi } from "../seed-ui";
 
 const option = (name: string) => {
@@ -25,6 +31,8 @@ const option = (name: string) => {
 const RUNS = Number(option("runs") ?? 5000);
 const DURATION = Number(option("duration") ?? 10);
 const CONNECTIONS = Number(option("connections") ?? 10);
+const VIEW_DURATION = Number(option("view-duration") ?? 3);
+const DATABASE = option("database");
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const NEXT = path.join(root, "node_modules/next/dist/bin/next");
 
@@ -56,11 +64,18 @@ async function waitFor(url: string, timeoutMs: number, server: ChildProcess) {
 
 async function main() {
   const scratch = mkdtempSync(path.join(os.tmpdir(), "lab-bench-ui-"));
-  const url = `file:${path.join(scratch, "ui.db")}`;
+  const url = DATABASE ?? `file:${path.join(scratch, "ui.db")}`;
   let server: ChildProcess | undefined;
   try {
-    console.log(`bench-ui: seeding ${RUNS} runs into ${url}`);
-    const seeded = await seedUi(url, { runs: RUNS, log: (m) => console.log(m) });
+    let seeded: { runs: number; stages: number };
+    if (process.argv.includes("--skip-seed")) {
+      const d = createDb(url);
+      seeded = { runs: await d.run.count({ where: { parentRunId: null } }), stages: await d.stage.count() };
+      await d.$disconnect();
+    } else {
+      console.log(`bench-ui: seeding ${RUNS} runs into ${url}`);
+      seeded = await seedUi(url, { runs: RUNS, log: (m) => console.log(m) });
+    }
 
     if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
       console.log("bench-ui: no production build; running next build…");
@@ -107,6 +122,34 @@ async function main() {
     latencies.sort((a, b) => a - b);
     if (errors) console.log(`bench-ui: ${errors} non-200 API responses`);
 
+    // 2b. Each view alone under the same load: a slow view cannot hide in the mix's average.
+    const [newest] = ((await (await fetch(`${base}/api/runs?pageSize=25&status=succeeded`)).json()) as { rows: { id: string }[] }).rows;
+    const pick = ((await (await fetch(`${base}/api/runs?pageSize=25&sort=accuracy`)).json()) as { rows: { id: string }[] }).rows.map((r) => r.id);
+    const deepPage = Math.max(1, Math.floor(RUNS / 50 / 2));
+    const viewPaths = [
+      "/api/runs", "/api/runs?dir=asc", `/api/runs?page=${deepPage}`,
+      ...(["name", "status", "accuracy", "latency", "size"] as const).flatMap((sort) => [`/api/runs?sort=${sort}`, `/api/runs?sort=${sort}&dir=asc&page=${deepPage}`]),
+      "/api/runs?status=failed", "/api/runs?technique=nas&page=5", "/api/runs?technique=cluster&sort=accuracy", "/api/runs?dataset=synthetic-10&sort=size",
+      "/api/runs?tag=mobile&status=succeeded", "/api/runs?q=mobilenet&sort=size&dir=asc",
+      "/api/stages", "/api/stages?technique=quantize", `/api/stages?runs=${pick.slice(0, 5).join(",")}`,
+      `/runs/${newest.id}`, `/compare?runs=${pick.slice(0, 4).join(",")}`,
+    ];
+    const views: Record<string, { p50Ms: number; p95Ms: number; errors: number }> = {};
+    for (const p of viewPaths) {
+      const ms: number[] = [];
+      let failed = 0;
+      await new Promise<autocannon.Result>((resolve, reject) => {
+        const instance = autocannon({ url: base + p, connections: CONNECTIONS, duration: VIEW_DURATION }, (err, res) => (err ? reject(err) : resolve(res)));
+        instance.on("response", (_client: unknown, status: number, _bytes: number, t: number) => {
+          if (status !== 200) failed++;
+          ms.push(t);
+        });
+      });
+      ms.sort((a, b) => a - b);
+      views[p] = { p50Ms: round(quantile(ms, 0.5)), p95Ms: round(quantile(ms, 0.95)), errors: failed };
+      console.log(`bench-ui: ${p} p50 ${views[p].p50Ms} ms, p95 ${views[p].p95Ms} ms${failed ? `, ${failed} errors` : ""}`);
+    }
+
     // 3. Render time in Chromium: navigation start → table painted and scatter points drawn.
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -130,6 +173,7 @@ async function main() {
 
     const out = {
       bench: "ui",
+      database: url.startsWith("postgres") ? "postgresql" : "sqlite",
       runs: seeded.runs,
       stages: seeded.stages,
       apiP50Ms: round(quantile(latencies, 0.5)),
@@ -140,11 +184,14 @@ async function main() {
       homeServerP50Ms: round(quantile(home, 0.5)),
       homeServerP95Ms: round(quantile(home, 0.95)),
       homeRenderMs: round(quantile(renders, 0.5)),
+      views,
+      slowestViewP95Ms: Math.max(...Object.values(views).map((v) => v.p95Ms)),
     };
     console.log(JSON.stringify(out));
   } finally {
     if (server && server.exitCode == null) server.kill("SIGTERM");
     if (!process.argv.includes("--keep")) rmSync(scratch, { recursive: true, force: true });
+    else if (!DATABASE) console.log(`bench-ui: kept ${url}`);
   }
 }
 

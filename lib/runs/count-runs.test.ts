@@ -1,0 +1,30 @@
+import { describe, expect, it, vi } from "vitest";
+import type { Db } from "../db";
+import { cachedCount, COUNT_TTL_MS, forgetCounts } from "./count-runs";
+
+describe("cachedCount", () => {
+  it("counts a filter set once per TTL, again after it, and never caches a failure", async () => {
+    vi.useFakeTimers();
+    try {
+      const db = {} as Db;
+      const count = vi.fn(async () => 42);
+      expect(await cachedCount(db, "a", count)).toBe(42);
+      expect(await cachedCount(db, "a", count)).toBe(42);
+      expect(count).toHaveBeenCalledTimes(1);
+      await cachedCount(db, "b", count);
+      expect(count).toHaveBeenCalledTimes(2);
+      vi.advanceTimersByTime(COUNT_TTL_MS + 1);
+      await cachedCount(db, "a", count);
+      expect(count).toHaveBeenCalledTimes(3);
+      forgetCounts(db);
+      await cachedCount(db, "a", count);
+      expect(count).toHaveBeenCalledTimes(4);
+      const failing = vi.fn(async () => { throw new Error("db down"); });
+      await expect(cachedCount(db, "c", failing)).rejects.toThrow("db down");
+      await expect(cachedCount(db, "c", failing)).rejects.toThrow("db down");
+      expect(failing).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
