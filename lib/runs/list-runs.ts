@@ -8,7 +8,9 @@ import type { RunQuery } from "./run-query";
 import { cachedCount } from "./count-runs";
 import { techniqueToken } from "./run-summary";
 
-type Filters = Pick<RunQuery, "q" | "status" | "technique" | "dataset" | "tag" | "meets">;
+/** A view's filters: the WHERE clause and the count cache's key are both built from this one list. */
+const FILTER_KEYS = ["q", "status", "technique", "dataset", "tag", "meets"] as const satisfies readonly (keyof RunQuery)[];
+type Filters = Pick<RunQuery, (typeof FILTER_KEYS)[number]>;
 
 /** The FROM and WHERE clauses for a view's filters (`r` = Run, `e` = Experiment, joined only when needed). */
 export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = []): Prisma.Sql {
@@ -47,7 +49,7 @@ const idsOf = (db: Db, fromWhere: Prisma.Sql, order: Prisma.Sql, take: number, s
 
 /** How many runs match the filters, and how many of them have each sortable metric: one scan, shared by every sort. */
 function countRuns(db: Db, f: Filters): Promise<{ n: number; measured: Partial<Record<RunQuery["sort"], number>> }> {
-  const key = JSON.stringify([f.q, f.status, f.technique, f.dataset, f.tag]);
+  const key = JSON.stringify(FILTER_KEYS.map((k) => f[k]));
   return cachedCount(db, key, async () => {
     const [row] = await db.$queryRaw<Record<"n" | "accuracy" | "latency" | "size", number | bigint>[]>(
       Prisma.sql`SELECT COUNT(*) AS "n", COUNT(r."bestAccuracy") AS "accuracy", COUNT(r."finalLatencyMs") AS "latency", COUNT(r."finalSizeBytes") AS "size" ${runFromWhereSql(f)}`,
