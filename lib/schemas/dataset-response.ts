@@ -5,7 +5,8 @@ export const Dataset = z.object({
   id: z.string(),
   name: z.string(),
   kind: z.string(),
-  location: z.string(),
+  /** The server path: only for a signed-in caller of a lab with authentication on, and never in run snapshots. */
+  location: z.string().optional(),
   classes: z.array(z.string()),
   trainCount: z.number().int(),
   testCount: z.number().int(),
