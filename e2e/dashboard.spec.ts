@@ -90,7 +90,7 @@ test("launch with a preset, watch it live, see it on the scatter, filter, re-run
   const [csv] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
   expect(csv.suggestedFilename()).toMatch(/^compression-lab-runs-.*\.csv$/);
   const lines = readFileSync(await csv.path(), "utf8").trim().split("\r\n");
-  expect(lines[0]).toBe("run_id,experiment,dataset,architecture,tags,pipeline,status,best_top1,final_latency_p50_ms,final_size_bytes,backend,seed,queued_at,started_at,finished_at,duration_s");
+  expect(lines[0]).toBe("run_id,experiment,dataset,architecture,tags,pipeline,status,best_top1,final_latency_p50_ms,final_size_bytes,meets_requirements,ship_stage,backend,seed,queued_at,started_at,finished_at,duration_s");
   expect(lines).toHaveLength(3);
   expect(lines.slice(1).map((l) => l.split(",")[0]).sort()).toEqual([runId, rerunId].sort());
 
