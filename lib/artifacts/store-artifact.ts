@@ -11,6 +11,12 @@ export function runArtifactDir(runId: string): string {
   return path.resolve(env().ARTIFACT_DIR, runId);
 }
 
+/**
+ * The finished model of a stage (a tfjs model directory), which later stages, a resumed job and other runs'
+ * distillation start from. Only a path: the web server checks a teacher exists without loading TensorFlow.js.
+ */
+export const stageModelDir = (runId: string, stageIndex: number) => path.join(runArtifactDir(runId), `stage-${stageIndex}`, "tfjs");
+
 /** Writes a file for a run's stage and records it (replacing the same kind on a retried stage). */
 export async function storeArtifact(
   db: Db,

@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { checkBaselineModel } from "../models/check-baseline-model";
-import { checkReferencedRuns } from "../pipeline/run-model";
+import { checkReferencedRuns } from "../pipeline/referenced-runs";
 import { enqueueRun } from "../queue";
 import { NEW_RUN_STATUS, NEW_STAGE_STATUS } from "../runs/run-lifecycle";
 import { nameKeyOf, techniqueSet } from "../runs/run-summary";

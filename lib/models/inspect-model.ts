@@ -14,7 +14,8 @@ import { compareWithOrt, type ImportCheck } from "../onnx/import/compare-with-or
 import { OnnxReadError } from "../onnx/import/read-onnx";
 import { UnsupportedOperatorError } from "../onnx/import/unsupported";
 import { UnsupportedLayerError } from "../onnx/layers";
-import { openModel, type ModelFormat, type OpenedModel } from "./open-model";
+import type { ModelFormat } from "./model-format";
+import { openModel, type OpenedModel } from "./open-model";
 import { TfjsModelError } from "./tfjs-zip";
 import { preprocessingIssue, preprocessSplit } from "./preprocess";
 import type { Preprocessing } from "./schemas";

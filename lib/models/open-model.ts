@@ -5,12 +5,8 @@ import type * as tf from "@tensorflow/tfjs";
 import { env } from "../env";
 import { exportOnnx } from "../onnx/export";
 import { importOnnx, operatorCounts } from "../onnx/import/import-onnx";
-import { isZip, loadTfjsZip } from "./tfjs-zip";
-
-export type ModelFormat = "onnx" | "tfjs";
-
-export const modelFormatOf = (bytes: Uint8Array): ModelFormat => (isZip(bytes) ? "tfjs" : "onnx");
-export const modelFileName: Record<ModelFormat, string> = { onnx: "model.onnx", tfjs: "model.zip" };
+import { modelFormatOf, type ModelFormat } from "./model-format";
+import { loadTfjsZip } from "./tfjs-zip";
 
 export interface OpenedModel {
   format: ModelFormat;

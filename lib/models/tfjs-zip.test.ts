@@ -10,7 +10,8 @@ import { readIdxSplit } from "../ml/data/fashion-mnist";
 import { splitAsFloat } from "../ml/tensors";
 import { compareWithOrt } from "../onnx/import/compare-with-ort";
 import { openModel } from "./open-model";
-import { isZip, loadTfjsZip, TfjsModelError } from "./tfjs-zip";
+import { isZip } from "./model-format";
+import { loadTfjsZip, TfjsModelError } from "./tfjs-zip";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(process.cwd(), "test", "fixtures", "models", name)));
 const limits = { maxEntries: 16, maxUnpackedBytes: 1 << 20 };

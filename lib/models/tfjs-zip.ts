@@ -13,9 +13,6 @@ export class TfjsModelError extends Error {
   }
 }
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-export const isZip = (bytes: Uint8Array) => ZIP_MAGIC.every((b, i) => bytes[i] === b);
-
 export interface ZipLimits {
   maxEntries: number;
   maxUnpackedBytes: number;

@@ -9,7 +9,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { inspectModelInChild } from "./inspect-in-child";
 import { modelsRoot } from "./model-files";
-import { modelFileName, modelFormatOf } from "./open-model";
+import { modelFileName, modelFormatOf } from "./model-format";
 import { publicModel } from "./public-model";
 import type { UploadModelQuery } from "./schemas";
 

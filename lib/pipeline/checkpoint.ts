@@ -43,9 +43,6 @@ export function stageCheckpoints(runId: string, stageIndex: number): CheckpointS
   };
 }
 
-/** The finished model of a stage, which later stages (and a resumed job) start from. */
-export const stageModelDir = (runId: string, stageIndex: number) => path.join(runArtifactDir(runId), `stage-${stageIndex}`, "tfjs");
-
 export function dropCheckpoint(runId: string, stageIndex: number): void {
   rmSync(dirOf(runId, stageIndex), { recursive: true, force: true });
 }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerSyntheticDataset, startWorkerProcess, type WorkerHandle } from "../../test/fixtures";
-import { artifactFile } from "../artifacts/store-artifact";
+import { artifactFile, stageModelDir } from "../artifacts/store-artifact";
 import { db } from "../db";
 import { createExperiment } from "../experiments/create-experiment";
 import { syntheticDataset } from "../ml/data/synthetic";
@@ -16,7 +16,6 @@ import { exportOnnxWithPlan, type QuantizationPlan } from "../onnx/export";
 import { OnnxVerificationError, verifyInt8 } from "../onnx/verify";
 import { closeQueue } from "../queue";
 import { CreateExperiment } from "../schemas/experiment";
-import { stageModelDir } from "./checkpoint";
 
 let worker: WorkerHandle;
 

@@ -2,6 +2,7 @@
 // already succeeded (its row and its saved model exist) is not run again — so a retried job resumes.
 import { existsSync } from "node:fs";
 import type * as tf from "@tensorflow/tfjs";
+import { stageModelDir } from "../artifacts/store-artifact";
 import type { Db } from "../db";
 import { setupBackend } from "../ml/backend";
 import { loadDatasetAsync } from "../ml/data/load-dataset";
@@ -14,7 +15,7 @@ import { moveRun, moveStage, releaseRunningStages, runStatusOf } from "../runs/r
 import { judgeRun } from "../runs/requirements-verdict";
 import { Pipeline, Requirements, sourceStageOf, TrainingConfig } from "../schemas/pipeline";
 import type { RunProgress } from "../schemas/run";
-import { dropCheckpoint, stageModelDir } from "./checkpoint";
+import { dropCheckpoint } from "./checkpoint";
 import type { StageContext } from "./context";
 import { applyTechnique } from "./apply-technique";
 import { judgeMeasuredStage } from "./judge-stage";

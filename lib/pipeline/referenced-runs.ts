@@ -1,0 +1,33 @@
+// Another run's final model, for a stage that learns from it (a distillation teacher from an earlier experiment):
+// the last stage of that run that succeeded and whose model is saved. Checked when the run is submitted (a clear
+// 422 instead of a failure minutes later) by the web server, which only looks at rows and paths here: loading the
+// model is the worker's (run-model.ts), so that the web server never imports TensorFlow.js.
+import { existsSync } from "node:fs";
+import { stageModelDir } from "../artifacts/store-artifact";
+import type { Db } from "../db";
+import { AppError } from "../errors";
+
+/** The saved model directory of a run's final model, or why that run cannot provide one. */
+export async function finalModelOf(db: Db, runId: string, datasetId: string): Promise<{ dir: string } | { problem: string }> {
+  const run = await db.run.findUnique({
+    where: { id: runId },
+    select: { status: true, experiment: { select: { datasetId: true } }, stages: { where: { status: "succeeded" }, orderBy: { index: "desc" }, select: { index: true } } },
+  });
+  if (!run) return { problem: `run ${runId} does not exist` };
+  if (run.status !== "succeeded") return { problem: `run ${runId} has not succeeded (it is ${run.status})` };
+  if (run.experiment.datasetId !== datasetId) return { problem: `run ${runId} was trained on another dataset ("${run.experiment.datasetId}")` };
+  const dir = run.stages.map((s) => stageModelDir(runId, s.index)).find((d) => existsSync(d));
+  return dir ? { dir } : { problem: `run ${runId} has no saved model (NAS candidates and deleted runs have none)` };
+}
+
+/** 422 unless every run a pipeline's stages read (distill teacherRunId) can provide its final model. */
+export async function checkReferencedRuns(db: Db, pipeline: { technique: string; params?: unknown }[], datasetId: string): Promise<void> {
+  for (const [i, stage] of pipeline.entries()) {
+    const id = (stage.params as { teacherRunId?: string } | undefined)?.teacherRunId;
+    if (stage.technique !== "distill" || !id) continue;
+    const found = await finalModelOf(db, id, datasetId);
+    if ("problem" in found) {
+      throw new AppError("unprocessable", `Stage ${i} (distill): the teacher ${found.problem}`, [{ path: ["pipeline", i, "params", "teacherRunId"], message: found.problem }]);
+    }
+  }
+}
