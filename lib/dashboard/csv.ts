@@ -21,16 +21,3 @@ export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: Iterable<T>): s
   for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row))).join(","));
   return `${lines.join("\r\n")}\r\n`;
 }
-
-/** A download response: CSV or JSON, with a safe file name. */
-export function downloadResponse(body: string | ReadableStream<Uint8Array>, format: "csv" | "json", baseName: string): Response {
-  const name = `${baseName.replace(/[^\w.-]+/g, "-").slice(0, 80) || "export"}.${format}`;
-  return new Response(body, {
-    headers: {
-      "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${name}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
-}

@@ -1,6 +1,6 @@
 // GET /api/runs/export?format=csv|json&<the runs table's filters> — every filtered run as a streamed download.
-import { downloadResponse } from "@/lib/dashboard/csv";
 import { db } from "@/lib/db";
+import { downloadResponse } from "@/lib/http/download";
 import { route } from "@/lib/http/route";
 import { streamRunsExport } from "@/lib/runs/export-runs";
 import { RunsExportQuery as Query } from "@/lib/schemas/run-queries";

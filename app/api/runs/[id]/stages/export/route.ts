@@ -1,6 +1,6 @@
 // GET /api/runs/:id/stages/export?format=csv|json — a run's per-stage comparison table as a download.
-import { downloadResponse } from "@/lib/dashboard/csv";
 import { db } from "@/lib/db";
+import { downloadResponse } from "@/lib/http/download";
 import { route } from "@/lib/http/route";
 import { exportRunStages } from "@/lib/runs/export-runs";
 import { RunIdParams } from "@/lib/schemas/run";
