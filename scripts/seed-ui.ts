@@ -1,5 +1,5 @@
 // Seeds a database with many plausible runs, for the dashboard's scale checks and screenshots:
-//   DATABASE_URL=file:./data/ui-seed.db npx tsx scripts/seed-ui.ts [--runs 5000]   (replaces earlier seeded rows, keeps real runs)
+//   npx tsx scripts/seed-ui.ts [--database file:./data/ui-seed.db] [--runs 5000]   (replaces earlier seeded rows, keeps real runs)
 // Three pipeline shapes (3, 4 and 5 stages: 4 on average, so 100,000 runs make 400,000 stages), a status mix,
 // per-stage metrics that trade accuracy for latency and size the way the techniques do, NAS candidates as child
 // runs, confusion matrices and training curves for the newest runs, and the runs' summary columns
@@ -202,7 +202,9 @@ export async function seedUi(url: string, opts: { runs?: number; seed?: number; 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const runsArg = args.indexOf("--runs");
-  const url = process.env.DATABASE_URL ?? "file:./data/ui-seed.db";
+  // A scratch database by default, never the app's DATABASE_URL: thousands of made-up runs are not for the lab's own.
+  const databaseArg = args.indexOf("--database");
+  const url = databaseArg >= 0 ? args[databaseArg + 1] : "file:./data/ui-seed.db";
   seedUi(url, { runs: runsArg >= 0 ? Number(args[runsArg + 1]) : 5_000 }).catch((e) => {
     console.error(`seed-ui: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);

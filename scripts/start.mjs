@@ -13,9 +13,18 @@ import { ensureSystemPackages } from "./system-deps.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const HOST = process.env.HOST ?? "127.0.0.1";
-const PORT = process.env.PORT ?? "3000";
+// Plain Node cannot import the app's TypeScript; tsx's tsImport loads it, so that the settings (validated, with
+// their defaults, a bad one named) and the loopback rule have one home each: lib/env.ts and lib/auth/listen.ts.
+const { childEnv, env } = await tsImport("../lib/env.ts", import.meta.url);
+const { isLoopback, listenRefusal } = await tsImport("../lib/auth/listen.ts", import.meta.url);
+let settings;
+try {
+  settings = env();
+} catch (e) {
+  console.error(`\n✗ ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
+const { REDIS_URL, HOST, PORT, LAB_PASSWORD } = settings;
 let redis; // a redis-server of ours, when none answered
 let web;
 let worker; // the worker's supervisor
@@ -62,7 +71,7 @@ function run(command, args, opts = {}) {
 async function ensureRedis() {
   if (await redisAnswers(REDIS_URL)) return console.log(`redis: using ${REDIS_URL}`);
   const { hostname, port } = new URL(REDIS_URL);
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(hostname)) fail(`Redis does not answer at ${REDIS_URL} (set REDIS_URL to a running Redis).`);
+  if (!isLoopback(hostname)) fail(`Redis does not answer at ${REDIS_URL} (set REDIS_URL to a running Redis).`);
   if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) fail("Redis is not running and redis-server is not installed: apt-get install redis-server");
   mkdirSync("data/redis", { recursive: true });
   redis = spawn("redis-server", ["--bind", "127.0.0.1", "--port", port || "6379", "--dir", path.join(root, "data/redis"), "--appendonly", "yes", "--save", ""], { stdio: "ignore" });
@@ -88,13 +97,12 @@ function ensureWebBuild() {
   const sources = Math.max(newestMtime("app"), newestMtime("lib"), newestMtime("public"), ...rootFiles.map((f) => statSync(f).mtimeMs));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   console.log("web: building the app (first start, or sources changed)…");
-  run(NEXT[0], [...NEXT.slice(1), "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  run(NEXT[0], [...NEXT.slice(1), "build"], { env: childEnv({ NEXT_TELEMETRY_DISABLED: "1" }) });
 }
 
 async function main() {
   // The same check the server makes when it starts, made here before minutes of building.
-  const { listenRefusal } = await tsImport("../lib/auth/listen.ts", import.meta.url);
-  const refusal = listenRefusal(HOST, process.env.LAB_PASSWORD);
+  const refusal = listenRefusal(HOST, LAB_PASSWORD);
   if (refusal) fail(refusal);
   if (!ensureSystemPackages(false)) fail("install the missing system packages above, then run npm start again");
   await ensureRedis();
@@ -102,8 +110,8 @@ async function main() {
   run(TSX[0], [...TSX.slice(1), "scripts/prepare.ts"]);
   ensureWebBuild();
 
-  const env = { ...process.env, REDIS_URL, NEXT_TELEMETRY_DISABLED: "1" };
-  web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", PORT], { stdio: ["ignore", "inherit", "inherit"], env });
+  const env = childEnv({ REDIS_URL, NEXT_TELEMETRY_DISABLED: "1" });
+  web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", String(PORT)], { stdio: ["ignore", "inherit", "inherit"], env });
   web.on("exit", (code, signal) => {
     if (stopping) return;
     console.error(`web server exited (${signal ?? `exit code ${code}`}); stopping`);

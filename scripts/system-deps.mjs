@@ -35,9 +35,11 @@ export function ensureSystemPackages(withTest = false) {
     return false;
   }
   console.log(`Installing ${names.join(", ")} with apt-get (${missing.map(([, , why]) => why).join("; ")})…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...names], { stdio: "inherit", env });
+  // apt-get's one setting goes on its command line through env(1): this plain-Node script reads no variable
+  // (the app's settings live in lib/env.ts, which it cannot import).
+  const aptGet = ["DEBIAN_FRONTEND=noninteractive", "apt-get"];
+  execFileSync("env", [...aptGet, "update", "-qq"], { stdio: "inherit" });
+  execFileSync("env", [...aptGet, "install", "-y", "-qq", "--no-install-recommends", ...names], { stdio: "inherit" });
   return true;
 }
 

@@ -10,13 +10,12 @@ import { PipelineJob, QueueName, redisConnection } from "../lib/queue";
 import { moveRun } from "../lib/runs/run-lifecycle";
 import { interruptRunningJobs, runJobInChild } from "./run-job-in-child";
 
-/** A job whose worker stopped renewing its lock for this long is handed to another worker. */
-const LOCK_DURATION_MS = Number(process.env.WORKER_LOCK_MS ?? 30_000);
 /** How long a shutdown waits for running jobs to hand themselves back before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 20_000;
 
 export function startWorker(): Worker {
-  const { WORKER_CONCURRENCY, QUEUE_PREFIX } = env();
+  // A job whose worker stopped renewing its lock for WORKER_LOCK_MS is handed to another worker.
+  const { WORKER_CONCURRENCY, QUEUE_PREFIX, WORKER_LOCK_MS: LOCK_DURATION_MS } = env();
   const worker = new Worker(QueueName.Pipeline, runJobInChild, {
     connection: redisConnection("consumer"),
     prefix: QUEUE_PREFIX,

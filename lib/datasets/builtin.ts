@@ -24,9 +24,9 @@ export interface DatasetInfo {
 const CIFAR10_ARCHIVE = "cifar10-jpeg.tar.gz";
 
 /** Where the CIFAR-10 JPEG archive is on this machine, if anywhere. */
-export function findCifar10Archive(dataDir = process.env.DATA_DIR ?? "/usr/share/datasets"): string | undefined {
+export function findCifar10Archive(dataDir = env().DATA_DIR): string | undefined {
   const candidates = [
-    process.env.CIFAR10_PATH,
+    env().CIFAR10_PATH,
     // The repository is started from its root (npm start, the worker, the scripts).
     path.resolve(process.cwd(), "..", "shared", "datasets", CIFAR10_ARCHIVE),
     path.join(dataDir, CIFAR10_ARCHIVE),

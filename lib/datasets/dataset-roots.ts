@@ -6,14 +6,13 @@ import path from "node:path";
 import { AppError } from "../errors";
 import { env } from "../env";
 
-/** Where uploaded datasets are stored: DATASET_UPLOAD_DIR, else ./data/uploads. */
+/** Where uploaded datasets are stored (DATASET_UPLOAD_DIR). */
 export function uploadDir(): string {
-  return path.resolve(process.env.DATASET_UPLOAD_DIR ?? "data/uploads");
+  return path.resolve(env().DATASET_UPLOAD_DIR);
 }
 
 export function datasetRoots(): string[] {
-  const extra = (process.env.DATASET_ROOTS ?? "").split(path.delimiter).filter(Boolean);
-  const roots = [env().DATA_DIR, uploadDir(), path.resolve(process.cwd(), "..", "shared", "datasets"), ...extra];
+  const roots = [env().DATA_DIR, uploadDir(), path.resolve(process.cwd(), "..", "shared", "datasets"), ...env().DATASET_ROOTS];
   return [...new Set(roots.filter((r) => existsSync(r)).map((r) => realpathSync(r)))];
 }
 

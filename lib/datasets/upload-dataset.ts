@@ -11,6 +11,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { Db } from "../db";
+import { env } from "../env";
 import { AppError } from "../errors";
 import { multipartBoundary, multipartFile } from "../http/multipart-file";
 import { archiveKind } from "../ml/data/archive";
@@ -19,12 +20,6 @@ import { uploadDir } from "./dataset-roots";
 import { inspectInChild } from "./inspect-in-child";
 import { assertNameFree, createDatasetRow } from "./register-dataset";
 import type { UploadDatasetQuery } from "./schemas";
-
-/** DATASET_UPLOAD_MAX_BYTES, default 512 MiB (CIFAR-10 as JPEG is 19 MB; as binary 163 MB). */
-export function uploadLimit(): number {
-  const v = Number(process.env.DATASET_UPLOAD_MAX_BYTES);
-  return Number.isFinite(v) && v > 0 ? v : 512 * 1024 * 1024;
-}
 
 const tooLarge = (limit: number, variable = "DATASET_UPLOAD_MAX_BYTES") => new AppError("payload_too_large", `The upload is larger than the limit of ${limit} bytes (${variable})`);
 
@@ -74,7 +69,7 @@ export async function uploadDataset(db: Db, request: Request, query: UploadDatas
   let folder = mkdtempSync(path.join(uploadDir(), `.incoming-${id}-`));
   try {
     const received = path.join(folder, "upload.bin");
-    await receiveBody(request, received, uploadLimit());
+    await receiveBody(request, received, env().DATASET_UPLOAD_MAX_BYTES);
     const entry = imageArchiveName(received); // also refuses what is no archive at all, before any child starts
     let relative: string;
     if (query.kind === "image-folder") {

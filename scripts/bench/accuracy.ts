@@ -7,7 +7,6 @@
 // decoupled weight decay, and crop/flip augmentation only when there are enough epochs for it to pay off.
 // The last line printed is one JSON object:
 // {"bench":"accuracy","dataset":…,"arch":…,"backend":…,"epochs":…,"minutes":…,"imagesPerSec":…,"testAccuracy":…}
-import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { defaultAugmentation } from "../../lib/ml/augment";
 import { setupBackend } from "../../lib/ml/backend/index";
@@ -39,7 +38,7 @@ const optimizer = (option("optimizer") ?? "adamw") as TrainOptions["optimizer"];
 const WARMUP_STEPS = 12;
 
 async function loadData(): Promise<LoadedDataset> {
-  if (datasetName === "fashion-mnist") return loadFashionMnist(process.env.DATA_DIR ? path.join(process.env.DATA_DIR, "fashion-mnist") : undefined);
+  if (datasetName === "fashion-mnist") return loadFashionMnist();
   if (datasetName === "cifar10") {
     const location = findCifar10Archive();
     if (!location) throw new Error("cifar10-jpeg.tar.gz not found (set CIFAR10_PATH or put it in ../shared/datasets)");

@@ -4,13 +4,13 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { QueueEvents } from "bullmq";
+import { overrideEnv } from "../../lib/env";
 
 const SUBMITTED = Number(process.argv.find((a) => a.startsWith("--runs="))?.slice(7) ?? 50);
 const scratch = path.resolve("data/bench-queue");
 rmSync(scratch, { recursive: true, force: true });
-process.env.DATABASE_URL = `file:${scratch}/lab.db`;
-process.env.ARTIFACT_DIR = `${scratch}/artifacts`;
-process.env.QUEUE_PREFIX = `bench-queue-${process.pid}`;
+// Set before the app's modules load, and inherited by the two worker processes.
+const settings = overrideEnv({ DATABASE_URL: `file:${scratch}/lab.db`, ARTIFACT_DIR: `${scratch}/artifacts`, QUEUE_PREFIX: `bench-queue-${process.pid}` });
 
 const { applyMigrations } = await import("../../prisma/migrate");
 const { db } = await import("../../lib/db");
@@ -19,12 +19,12 @@ const { CreateExperiment } = await import("../../lib/schemas/experiment");
 const { closeQueue, QueueName, redisConnection } = await import("../../lib/queue");
 const { registerSyntheticDataset, startWorkerProcess, waitFor } = await import("../../test/fixtures");
 
-await applyMigrations(process.env.DATABASE_URL);
+await applyMigrations(settings.DATABASE_URL);
 await registerSyntheticDataset(db());
 
 // Count how often each job becomes active: more than once for one run would be a duplicate.
 const activations = new Map<string, number>();
-const events = new QueueEvents(QueueName.Pipeline, { connection: redisConnection("consumer"), prefix: process.env.QUEUE_PREFIX });
+const events = new QueueEvents(QueueName.Pipeline, { connection: redisConnection("consumer"), prefix: settings.QUEUE_PREFIX });
 events.on("active", ({ jobId }) => activations.set(jobId, (activations.get(jobId) ?? 0) + 1));
 await events.waitUntilReady();
 

@@ -22,6 +22,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { chromium } from "@playwright/test";
 import { createDb } from "../../lib/db";
+import { childEnv, env } from "../../lib/env";
 import { seedUi } from "../seed-ui";
 
 const option = (name: string) => {
@@ -79,15 +80,14 @@ async function main() {
 
     if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
       console.log("bench-ui: no production build; running next build…");
-      const b = spawnSync(process.execPath, [NEXT, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+      const b = spawnSync(process.execPath, [NEXT, "build"], { cwd: root, stdio: "inherit", env: childEnv({ NEXT_TELEMETRY_DISABLED: "1" }) });
       if (b.status !== 0) throw new Error("next build failed");
     }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     // The bench measures the dashboard, not sign-in: the app runs open (no LAB_PASSWORD) on its scratch database.
-    const { LAB_PASSWORD: _password, ...env } = process.env;
     server = spawn(process.execPath, [NEXT, "start", "-H", "127.0.0.1", "-p", String(port)], {
-      cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      cwd: root, stdio: ["ignore", "ignore", "inherit"], env: childEnv({ LAB_PASSWORD: undefined, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }),
     });
     await waitFor(`${base}/api/runs?pageSize=25`, 60_000, server);
     console.log(`bench-ui: app on ${base}`);
@@ -152,7 +152,7 @@ async function main() {
 
     // 3. Render time in Chromium: navigation start → table painted and scatter points drawn.
     const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: env().CHROMIUM_PATH,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     const renders: number[] = [];

@@ -1,6 +1,8 @@
 // Backend selection for training: our native oneDNN backend, tfjs-node, or wasm — never the pure-JS cpu backend
 // (it is the reference in tests). Called once per worker process before training.
 import * as tf from "@tensorflow/tfjs";
+import { env } from "../../env";
+import { BACKEND_NAMES } from "./backend-names";
 import { loadNative } from "./native";
 import { registerOnednnBackend } from "./onednn";
 import { setupWasm } from "./wasm";
@@ -8,8 +10,7 @@ import { setupWasm } from "./wasm";
 export type BackendName = "onednn" | "tensorflow" | "wasm" | "cpu";
 export interface BackendInfo { name: BackendName; warning?: string } // warning shown in the UI on fallback
 
-const REQUESTS = ["auto", "onednn", "tensorflow", "wasm", "cpu"] as const;
-type Request = (typeof REQUESTS)[number];
+type Request = (typeof BACKEND_NAMES)[number];
 
 async function tryOnednn(): Promise<string | undefined> {
   const native = loadNative();
@@ -58,9 +59,10 @@ let current: { request: Request; info: Promise<BackendInfo> } | undefined;
 
 /** Chooses, initialises and activates the training backend (tf.setBackend + tf.ready). Idempotent. */
 export async function setupBackend(requested?: string): Promise<BackendInfo> {
-  const raw = (requested ?? process.env.LAB_BACKEND ?? "auto").trim().toLowerCase() || "auto";
-  if (!(REQUESTS as readonly string[]).includes(raw)) {
-    throw new Error(`LAB_BACKEND must be one of ${REQUESTS.join(", ")}; got "${raw}"`);
+  // LAB_BACKEND is validated by env(); a name passed in (a script's --backend) is checked against the same list.
+  const raw = requested === undefined ? env().LAB_BACKEND : requested.trim().toLowerCase() || "auto";
+  if (!(BACKEND_NAMES as readonly string[]).includes(raw)) {
+    throw new Error(`LAB_BACKEND must be one of ${BACKEND_NAMES.join(", ")}; got "${raw}"`);
   }
   const request = raw as Request;
   if (!current || current.request !== request) {

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { setNativeLibraryDefault } from "../../env";
 import type { NativeAddon } from "./native-types";
 
 export const BUILD_HINT = "install libdnnl-dev and g++, then npm run build:native";
@@ -27,7 +28,7 @@ export function probeNative(file: string): NativeLoad {
   // barrier instead of spinning. On a busy machine (the web server, other workers) spinning threads steal the
   // core their partner needs and a training step became 5x slower than single-threaded (measured: 2.7 s vs
   // 0.54 s per bench-cnn step at load 17 on 2 cores); idle, the futex wake-up costs a few microseconds per kernel.
-  process.env.OMP_WAIT_POLICY ??= "PASSIVE";
+  setNativeLibraryDefault("OMP_WAIT_POLICY", "PASSIVE");
   try {
     return { addon: createRequire(import.meta.url)(file) as NativeAddon };
   } catch (e) {

@@ -7,13 +7,14 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { env } from "../../env";
 import type { ImageSplit, LoadedDataset } from "./types";
 
 const MAGIC = Buffer.from("LABDS1\n", "latin1");
 
-/** Where decoded datasets are cached: DATA_CACHE_DIR, else ./data/cache under the working directory. */
+/** Where decoded datasets are cached (DATA_CACHE_DIR, resolved against the working directory). */
 export function defaultCacheDir(): string {
-  return path.resolve(process.env.DATA_CACHE_DIR ?? "data/cache");
+  return path.resolve(env().DATA_CACHE_DIR);
 }
 
 /** The cache file for `location` decoded with `variant` (e.g. the target shape). */

@@ -4,12 +4,14 @@
 // so they are matched by pattern rather than by one exact name.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { DEFAULT_DATA_DIR, env } from "../../env";
 import { DatasetFormatError, readIdxFile } from "./idx";
 import type { ImageSplit, LoadedDataset } from "./types";
 
 export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-export const DEFAULT_FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+/** Where Debian's dataset-fashion-mnist package puts the files (loadFashionMnist looks under DATA_DIR). */
+export const DEFAULT_FASHION_MNIST_DIR = path.join(DEFAULT_DATA_DIR, "fashion-mnist");
 
 type SplitPrefix = "train" | "t10k";
 
@@ -59,6 +61,6 @@ export function loadIdxDirectory(dir: string, classes?: string[]): LoadedDataset
   return { id: "idx", classes: classes ?? Array.from({ length: maxLabel + 1 }, (_, i) => String(i)), train, test };
 }
 
-export function loadFashionMnist(dir = DEFAULT_FASHION_MNIST_DIR): LoadedDataset {
+export function loadFashionMnist(dir = path.join(env().DATA_DIR, "fashion-mnist")): LoadedDataset {
   return { ...loadIdxDirectory(dir, FASHION_MNIST_CLASSES), id: "fashion-mnist" };
 }

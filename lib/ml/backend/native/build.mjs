@@ -64,12 +64,13 @@ for (const candidate of [
 }
 if (!nodeGyp) broken("node-gyp not found");
 
-// Local headers: the npmrc's nodedir, else the running Node's prefix (Debian: /usr/include/node).
-const nodedir = process.env.npm_config_nodedir ||
-  (existsSync(path.join(path.dirname(path.dirname(process.execPath)), "include", "node", "node_api.h"))
-    ? path.dirname(path.dirname(process.execPath)) : undefined);
-const args = [nodeGyp, "rebuild", "--release", `--jobs=${process.env.JOBS ?? "max"}`];
-if (nodedir) args.push(`--nodedir=${nodedir}`);
+// Local headers: the running Node's prefix (Debian: /usr/include/node). This script reads no environment variable
+// (it is copied and run alone by build.test.ts, so it cannot import lib/env.ts): node-gyp itself reads npm's
+// settings from the environment over its command line, so an npmrc's nodedir (npm_config_nodedir) and
+// npm_config_jobs still win over these defaults.
+const prefix = path.dirname(path.dirname(process.execPath));
+const args = [nodeGyp, "rebuild", "--release", "--jobs=max"];
+if (existsSync(path.join(prefix, "include", "node", "node_api.h"))) args.push(`--nodedir=${prefix}`);
 const r = spawnSync(process.execPath, args, { cwd: here, encoding: "utf8" });
 if (r.status !== 0) {
   const log = `${r.stdout}\n${r.stderr}`;

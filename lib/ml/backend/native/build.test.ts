@@ -24,7 +24,7 @@ function addonFolder(sources: Record<string, string>): string {
 }
 
 const build = (dir: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
-  spawnSync(process.execPath, [path.join(dir, "build.mjs"), ...args], { cwd: dir, encoding: "utf8", env: { ...env, JOBS: "1" } });
+  spawnSync(process.execPath, [path.join(dir, "build.mjs"), ...args], { cwd: dir, encoding: "utf8", env: { ...env, npm_config_jobs: "1" } });
 
 afterEach(() => {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,1 @@
+export const BACKEND_NAMES = ["auto","onednn","tensorflow","wasm","cpu"] as const;
