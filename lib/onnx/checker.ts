@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { env } from "../env";
 
 const SCRIPT = "import sys, onnx; onnx.checker.check_model(sys.argv[1], full_check=True); print(onnx.__version__)";
 
@@ -14,7 +15,7 @@ let python: string | null | undefined;
 /** A Python interpreter that can `import onnx` ($ONNX_PYTHON, python3 on PATH, or Debian's /usr/bin/python3). */
 export function findOnnxPython(): string | null {
   if (python !== undefined) return python;
-  const candidates = [process.env.ONNX_PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
+  const candidates = [env().ONNX_PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
   python = candidates.find((p) => spawnSync(p, ["-c", "import onnx"], { stdio: "ignore" }).status === 0) ?? null;
   return python;
 }
