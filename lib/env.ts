@@ -1,6 +1,7 @@
 // Every environment variable the app reads, with its default, validated once. A bad value names itself.
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./database-url";
+import { BACKEND_NAMES } from "./ml/backend/backend-names";
 
 const Env = z.object({
   DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql://").default(DEFAULT_DATABASE_URL),
@@ -10,7 +11,7 @@ const Env = z.object({
   ARTIFACT_DIR: z.string().default("./data/artifacts"),
   /** Where built-in datasets are looked for (Debian's dataset-fashion-mnist installs /usr/share/datasets). */
   DATA_DIR: z.string().default("/usr/share/datasets"),
-  LAB_BACKEND: z.enum(["auto", "onednn", "tensorflow", "wasm", "cpu"]).default("auto"),
+  LAB_BACKEND: z.enum(BACKEND_NAMES).default("auto"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   HOST: z.string().default("127.0.0.1"),
   /** Turns authentication on: every page and API route then needs a session (or an API token). */
