@@ -67,10 +67,3 @@ export function configSampler(space: NasSpace, seed: number) {
     },
   };
 }
-
-/** Non-dominated points: lower cost and higher accuracy are better. */
-export function paretoFront(points: { cost: number; accuracy: number }[]): boolean[] {
-  return points.map((p, i) =>
-    !points.some((q, j) => j !== i && q.cost <= p.cost && q.accuracy >= p.accuracy && (q.cost < p.cost || q.accuracy > p.accuracy)),
-  );
-}
