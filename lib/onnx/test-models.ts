@@ -9,20 +9,18 @@ import type { Architecture } from "../ml/models/architecture";
 import { buildModel, type ModelOptions } from "../ml/models/zoo";
 import { seededRandom } from "../ml/random";
 
-/** The project's seeded PRNG, so tests are reproducible. */
-export const rng = seededRandom;
-
-export function randn(r: () => number): number {
+/** A standard normal sample (Box–Muller) from the project's seeded PRNG, so tests are reproducible. */
+function randn(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
 export function randomImages(n: number, h: number, w: number, c: number, seed = 1): Float32Array {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   return Float32Array.from({ length: n * h * w * c }, () => r());
 }
 
 export function randomizeWeights(model: tf.LayersModel, seed = 7): void {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   for (const layer of model.layers) {
     const ws = layer.weights;
     if (ws.length === 0) continue;
