@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
-import { paretoFront } from "@/lib/dashboard/pareto";
+import { paretoFront } from "@/lib/ml/pareto";
 import type { StagePoint, StagePoints } from "@/lib/runs/list-stage-points";
 import { bytes, compact, ms, pct, techniqueColor } from "./format";
 

@@ -4,10 +4,10 @@
 // per-epoch checkpoints (ctx.checkpoints) go through the context.
 import type * as tf from "@tensorflow/tfjs";
 import type { ImageSplit } from "../ml/data/types";
-import { accuracyOn, crossEntropy, modelObjective, trainObjective, type ExtraState, type LossInput, type Objective } from "../ml/train";
+import { crossEntropy, modelObjective, trainObjective, type ExtraState, type LossInput, type Objective } from "../ml/train";
 import type { TechniqueContext } from "./types";
 
-export { accuracyOn, crossEntropy };
+export { crossEntropy };
 
 export interface FineTuneOptions extends Objective {
   /** Overrides of the run's settings (a stage's own epochs and learning rate). */

@@ -2,6 +2,8 @@
 // weights (structured pruning, BatchNorm folding, cloning), and running a model's graph op by op with hooks on
 // kernels and layer outputs (pruning masks, shared centroids, fake-quant) so gradients reach what the hooks use.
 import * as tf from "@tensorflow/tfjs";
+import { batchNormFolds, bnAffine } from "../ml/batchnorm-fold";
+import { layerWeight } from "../ml/layer-weights";
 
 // tfjs topology JSON is loosely typed (snake_case python-style dictionaries).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,7 +40,10 @@ export async function rebuildModel(model: tf.LayersModel, edits: RebuildEdits = 
   config.layers = config.layers.filter((e: Json) => !remove.has(e.name));
   for (const entry of config.layers) {
     entry.inbound_nodes = entry.inbound_nodes.map((node: Json[]) => node.map((ref) => resolve(ref)));
-    if (edits.config) edits.config(byName.get(entry.name)!, entry.config);
+    const layer = byName.get(entry.name)!;
+    // tfjs' SeparableConv2D.getConfig() leaves out depth_multiplier (it would come back as 1, and its weights not fit).
+    if (entry.class_name === "SeparableConv2D") entry.config.depth_multiplier ??= (layer as unknown as { depthMultiplier: number }).depthMultiplier;
+    if (edits.config) edits.config(layer, entry.config);
   }
   config.output_layers = config.output_layers.map((ref: Json) => resolve(ref).slice(0, 3));
   const rebuilt = await tf.models.modelFromJSON({ modelTopology: topology });
@@ -57,10 +62,7 @@ export const cloneModel = (model: tf.LayersModel) => rebuildModel(model);
 export const KERNEL_LAYERS = new Set(["Conv2D", "DepthwiseConv2D", "Dense"]);
 
 /** A layer's weight variable by short name ("kernel", "depthwise_kernel", "bias", "gamma"…). */
-export function weightVariable(layer: tf.layers.Layer, short: string): tf.Variable | undefined {
-  const w = layer.weights.find((v) => v.originalName.split("/").pop() === short);
-  return w ? (w.read() as tf.Variable) : undefined;
-}
+export const weightVariable = (layer: tf.layers.Layer, short: string) => layerWeight(layer, short) as tf.Variable | undefined;
 
 export function kernelVariable(layer: tf.layers.Layer): tf.Variable | undefined {
   const cls = layer.getClassName();
@@ -74,24 +76,15 @@ export function kernelLayers(model: tf.LayersModel): tf.layers.Layer[] {
 }
 
 /**
- * Fold every BatchNormalization that directly follows a Conv2D/DepthwiseConv2D/Dense (linear activation, BN its
- * only consumer) into that layer's kernel and bias, using the moving statistics — the same fold the ONNX
- * exporter does, done up front so that what a technique trains or quantizes is exactly what gets exported.
+ * Fold every BatchNormalization that folds (lib/ml/batchnorm-fold.ts: the exporter's rule) into the layer
+ * before it, using the moving statistics — done up front so that what a technique trains or quantizes is
+ * exactly what gets exported. The fold edits a layer's weights, so a layer called more than once (shared) keeps
+ * its BatchNorm; the exporter still folds that one per call.
  */
 export async function foldBatchNorm(model: tf.LayersModel): Promise<{ model: tf.LayersModel; folded: number }> {
   const folds = new Map<string, tf.layers.Layer>(); // producer name → BN layer
-  for (const bn of model.layers) {
-    if (bn.getClassName() !== "BatchNormalization" || bn.inboundNodes.length !== 1) continue;
-    const axis = (bn.getConfig() as Json).axis ?? -1;
-    const input = bn.inboundNodes[0].inputTensors[0];
-    if (axis !== -1 && axis !== input.shape.length - 1) continue;
-    const producer = input.sourceLayer as tf.layers.Layer;
-    if (!KERNEL_LAYERS.has(producer.getClassName()) || producer.inboundNodes.length !== 1) continue;
-    if (((producer.getConfig() as Json).activation ?? "linear") !== "linear") continue;
-    const consumers = producer.outboundNodes.length;
-    if (consumers !== 1) continue;
-    folds.set(producer.name, bn);
-  }
+  for (const { producer, bn } of batchNormFolds(model))
+    if (producer.inboundNodes.length === 1 && bn.inboundNodes.length === 1) folds.set(producer.name, bn);
   const remove = new Set([...folds.values()].map((bn) => bn.name));
   const rebuilt = await rebuildModel(model, {
     remove,
@@ -100,26 +93,34 @@ export async function foldBatchNorm(model: tf.LayersModel): Promise<{ model: tf.
     },
     weights: (layer) => {
       const bn = folds.get(layer.name);
-      if (!bn) return null;
-      return tf.tidy(() => {
-        const cfg = bn.getConfig() as Json;
-        const mean = weightVariable(bn, "moving_mean")!;
-        const variance = weightVariable(bn, "moving_variance")!;
-        const gamma = cfg.scale === false ? tf.onesLike(mean) : weightVariable(bn, "gamma")!;
-        const beta = cfg.center === false ? tf.zerosLike(mean) : weightVariable(bn, "beta")!;
-        const a = tf.div(gamma, tf.sqrt(tf.add(variance, cfg.epsilon ?? 1e-3)));
-        const kernel = kernelVariable(layer)!;
-        const bias = weightVariable(layer, "bias") ?? tf.zerosLike(mean);
-        // Output channels are the last kernel axis, except depthwise [kh, kw, in, mult] → channel c·mult + k.
-        const scaled =
-          layer.getClassName() === "DepthwiseConv2D"
-            ? tf.mul(kernel, tf.reshape(a, [1, 1, kernel.shape[2] as number, kernel.shape[3] as number]))
-            : tf.mul(kernel, a);
-        return [scaled, tf.add(tf.mul(bias, a), tf.sub(beta, tf.mul(mean, a)))];
-      });
+      return bn ? foldedWeights(layer, bn) : null;
     },
   });
   return { model: rebuilt, folded: folds.size };
+}
+
+/** `layer`'s weights in getWeights() order with `bn` folded in, plus a bias at the end where it had none. */
+function foldedWeights(layer: tf.layers.Layer, bn: tf.layers.Layer): tf.Tensor[] {
+  const { scale, shift } = bnAffine(bn);
+  return tf.tidy(() => {
+    const a = tf.tensor1d(Float32Array.from(scale));
+    const b = tf.tensor1d(Float32Array.from(shift));
+    const depthwise = layer.getClassName() === "DepthwiseConv2D";
+    let bias: tf.Tensor | undefined;
+    const weights = layer.weights.map((v) => {
+      const w = v.read();
+      switch (v.originalName.split("/").pop()) {
+        case "bias":
+          return (bias = tf.add(tf.mul(w, a), b));
+        case "depthwise_kernel":
+          // DepthwiseConv2D: [kh, kw, in, mult] → output channel c·mult + k. SeparableConv2D: the pointwise half scales.
+          return depthwise ? tf.mul(w, tf.reshape(a, [1, 1, w.shape[2] as number, w.shape[3] as number])) : w.clone();
+        default: // kernel, pointwise_kernel: output channels are the last axis
+          return tf.mul(w, a);
+      }
+    });
+    return bias ? weights : [...weights, b];
+  });
 }
 
 export interface GraphHooks {

@@ -1,16 +1,13 @@
 // The NAS search space: a MobileNetV2-style network (the zoo's stage layout, lib/ml/models/zoo.ts) with four
 // knobs — width multiplier, blocks per stage (depth), depthwise kernel size and expansion ratio.
 import * as tf from "@tensorflow/tfjs";
-import { add, blockContext, classifierHead, convBn, depthwiseBn, type Layer } from "../ml/models/blocks";
+import type { MobileNetKnobs } from "../ml/models/architecture";
+import { blockContext } from "../ml/models/blocks";
+import { mobileNetV2 } from "../ml/models/zoo";
 import { seededRandom } from "../ml/random";
 
-export interface NasConfig {
-  width: number;
-  /** Blocks per stage, capped by each stage's MobileNetV2 repeats. */
-  depth: number;
-  kernel: number;
-  expansion: number;
-}
+/** A candidate: the knobs of the zoo's MobileNetV2 layout. */
+export type NasConfig = MobileNetKnobs;
 
 export interface NasSpace {
   widths: number[];
@@ -19,30 +16,9 @@ export interface NasSpace {
   expansions: number[];
 }
 
-/** [expansion (0 = searched), channels, repeats, first stride] — MobileNetV2 scaled for 28–32 px inputs. */
-const STAGES: [number, number, number, number][] = [[1, 16, 1, 1], [0, 24, 2, 2], [0, 32, 3, 2], [0, 64, 2, 2], [0, 96, 1, 1]];
-
-const makeDivisible = (v: number) => Math.max(8, Math.round(v / 8) * 8);
-
 export function buildNasModel(cfg: NasConfig, opts: { inputShape: [number, number, number]; numClasses: number; seed: number }): tf.LayersModel {
-  const ctx = blockContext(opts.seed);
   const input = tf.input({ shape: opts.inputShape, name: "input" });
-  let x: Layer = convBn(ctx, input, makeDivisible(32 * cfg.width), { relu: "relu6" });
-  let channels = makeDivisible(32 * cfg.width);
-  for (const [fixedExpansion, c, repeats, stride] of STAGES) {
-    const expansion = fixedExpansion || cfg.expansion;
-    const out = makeDivisible(c * cfg.width);
-    for (let i = 0; i < Math.min(repeats, cfg.depth); i++) {
-      const block = x;
-      let y = expansion === 1 ? x : convBn(ctx, x, channels * expansion, { kernel: 1, relu: "relu6" });
-      y = depthwiseBn(ctx, y, { kernel: cfg.kernel, strides: i === 0 ? stride : 1, relu: "relu6" });
-      y = convBn(ctx, y, out, { kernel: 1, relu: null });
-      x = i > 0 || (stride === 1 && channels === out) ? add(ctx, block, y) : y;
-      channels = out;
-    }
-  }
-  x = convBn(ctx, x, makeDivisible(256 * Math.max(1, cfg.width)), { kernel: 1, relu: "relu6" });
-  const logits = classifierHead(ctx, x, opts.numClasses);
+  const logits = mobileNetV2(blockContext(opts.seed), input, opts.numClasses, cfg);
   const name = `nas-w${cfg.width}-d${cfg.depth}-k${cfg.kernel}-e${cfg.expansion}`.replace(/\./g, "_");
   return tf.model({ inputs: input, outputs: logits, name });
 }
@@ -66,11 +42,4 @@ export function configSampler(space: NasSpace, seed: number) {
       return { ...c, [knob]: pickFrom(options) };
     },
   };
-}
-
-/** Non-dominated points: lower cost and higher accuracy are better. */
-export function paretoFront(points: { cost: number; accuracy: number }[]): boolean[] {
-  return points.map((p, i) =>
-    !points.some((q, j) => j !== i && q.cost <= p.cost && q.accuracy >= p.accuracy && (q.cost < p.cost || q.accuracy > p.accuracy)),
-  );
 }

@@ -3,7 +3,8 @@ import { modelStats } from "../ml/model-stats";
 import { nas } from "./nas";
 import { exportOnnx } from "../onnx/export";
 import { measureLatency } from "../onnx/session";
-import { buildNasModel, paretoFront, type NasConfig } from "./nas-space";
+import { onParetoFront } from "../ml/pareto";
+import { buildNasModel, type NasConfig } from "./nas-space";
 import { NasParams } from "./nas.schema";
 import { liveTensors, testBackend, testContext, tinyModel, weightTensors } from "./test-util";
 
@@ -11,13 +12,13 @@ beforeAll(async () => {
   await testBackend();
 });
 
-describe("paretoFront", () => {
+describe("onParetoFront", () => {
   it("marks the non-dominated points", () => {
-    const front = paretoFront([
-      { cost: 1, accuracy: 0.5 },
-      { cost: 2, accuracy: 0.7 },
-      { cost: 3, accuracy: 0.6 }, // dominated by (2, 0.7)
-      { cost: 4, accuracy: 0.9 },
+    const front = onParetoFront([
+      { x: 1, y: 0.5 },
+      { x: 2, y: 0.7 },
+      { x: 3, y: 0.6 }, // dominated by (2, 0.7)
+      { x: 4, y: 0.9 },
     ]);
     expect(front).toEqual([true, true, false, true]);
   });

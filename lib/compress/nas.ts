@@ -9,8 +9,10 @@ import { subset } from "../ml/data/subset";
 import { modelStats } from "../ml/model-stats";
 import { exportOnnx } from "../onnx/export";
 import { measurePairedLatency } from "../onnx/session";
-import { accuracyOn, classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
-import { buildNasModel, configKey, configSampler, paretoFront, type NasConfig } from "./nas-space";
+import { accuracyOn } from "../ml/evaluate";
+import { classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
+import { onParetoFront } from "../ml/pareto";
+import { buildNasModel, configKey, configSampler, type NasConfig } from "./nas-space";
 import { NasParams } from "./nas.schema";
 import { throwIfCancelled } from "./cancel";
 import type { NasCandidate, StageResult, Technique, TechniqueContext } from "./types";
@@ -181,7 +183,7 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
 
     // Pareto set over first-rung accuracy (every trained candidate has it, so they compare fairly) and cost.
     const trained = feasible();
-    const front = paretoFront(trained.map((e) => ({ cost: costOf(e, budget.kind), accuracy: e.rungs[0] })));
+    const front = onParetoFront(trained.map((e) => ({ x: costOf(e, budget.kind), y: e.rungs[0] })));
     const candidates: NasCandidate[] = entries.map((e) => ({
       config: { ...e.config },
       rungs: e.rungs,

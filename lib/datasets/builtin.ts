@@ -8,7 +8,7 @@ import type { Db } from "../db";
 import { env } from "../env";
 import { CIFAR10_CLASSES } from "../ml/data/cifar10-bin";
 import { FASHION_MNIST_CLASSES } from "../ml/data/fashion-mnist";
-import type { DatasetKind } from "../ml/data/load-dataset";
+import type { DatasetKind } from "../ml/data/dataset-kinds";
 
 export interface DatasetInfo {
   id: string;

@@ -4,9 +4,10 @@
 // Runs in inspect-child.ts, not in the web server.
 import { AppError } from "../errors";
 import { inspectImageFolder } from "../ml/data/image-folder";
+import type { FileDatasetKind } from "../ml/data/dataset-kinds";
 import { loadDataset } from "../ml/data/load-dataset";
 import { asAppError } from "./dataset-file-errors";
-import type { DatasetKind } from "./schemas";
+
 
 export interface DatasetSummary {
   classes: string[];
@@ -16,7 +17,7 @@ export interface DatasetSummary {
 }
 
 export interface InspectInput {
-  kind: DatasetKind;
+  kind: FileDatasetKind;
   location: string;
   classes?: string[];
   inputShape?: [number, number, number];

@@ -3,25 +3,23 @@
 // requests race for one name: the database's unique id decides, and the loser gets the 409.
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { slugify } from "../slug";
 import { resolveDatasetLocation } from "./dataset-roots";
 import type { DatasetSummary } from "./inspect-dataset";
 import { inspectInChild } from "./inspect-in-child";
-import type { DatasetKind, RegisterDataset } from "./schemas";
-
-export function datasetIdOf(name: string): string {
-  return name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
-}
+import type { FileDatasetKind } from "../ml/data/dataset-kinds";
+import type { RegisterDataset } from "./schemas";
 
 const taken = (id: string) => new AppError("conflict", `a dataset with id "${id}" already exists; choose another name`);
 
 export async function assertNameFree(db: Db, name: string): Promise<string> {
-  const id = datasetIdOf(name);
+  const id = slugify(name); // never empty: the API's name rule asks for a letter or digit
   if (await db.dataset.findUnique({ where: { id } })) throw taken(id);
   return id;
 }
 
 /** Stores the row of a checked dataset; a name taken meanwhile by a concurrent request is a 409. */
-export async function createDatasetRow(db: Db, row: { id: string; name: string; kind: DatasetKind; location: string; summary: DatasetSummary }) {
+export async function createDatasetRow(db: Db, row: { id: string; name: string; kind: FileDatasetKind; location: string; summary: DatasetSummary }) {
   const { id, name, kind, location, summary } = row;
   try {
     return await db.dataset.create({

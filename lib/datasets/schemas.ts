@@ -1,8 +1,9 @@
 // Request schemas of the datasets API (zod only, no TensorFlow.js or sharp: the browser form may import them).
 import { z } from "zod";
+import { FILE_DATASET_KINDS } from "../ml/data/dataset-kinds";
 
-export const DatasetKind = z.enum(["fashion-mnist", "idx", "cifar10-bin", "image-folder"]);
-export type DatasetKind = z.infer<typeof DatasetKind>;
+/** The kinds that come as files ("synthetic" is generated, never registered). */
+export const FileDatasetKind = z.enum(FILE_DATASET_KINDS);
 
 export const InputShape = z.tuple([
   z.number().int().min(8, "at least 8 px").max(512, "at most 512 px"),
@@ -16,7 +17,7 @@ const Classes = z.array(z.string().trim().min(1).max(60)).min(2).max(256);
 /** POST /api/datasets — register files already on the server. */
 export const RegisterDataset = z.object({
   name: Name,
-  kind: DatasetKind,
+  kind: FileDatasetKind,
   /** A directory, .tar.gz or .zip on the server, under one of the allowed dataset roots. */
   location: z.string().min(1).max(1000),
   /** Class names in label order (default: from the files — folder names, or "0".."N-1"). */
@@ -36,7 +37,7 @@ const ShapeString = z
 /** POST /api/datasets/upload?name=…&kind=… — the archive is the body (raw, or the "file" field of a multipart form). */
 export const UploadDatasetQuery = z.object({
   name: Name,
-  kind: DatasetKind,
+  kind: FileDatasetKind,
   inputShape: ShapeString.optional(),
 });
 export type UploadDatasetQuery = z.infer<typeof UploadDatasetQuery>;

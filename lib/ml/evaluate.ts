@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSplit } from "./data/types";
-import { imageBatch } from "./tensors";
+import { predictSplit } from "./tensors";
 
 export interface Evaluation {
   accuracy: number;
@@ -13,18 +13,34 @@ export interface Evaluation {
 
 /** The model's logits for every example of the split, in order, batch by batch. */
 export function predictLogits(model: tf.LayersModel, split: ImageSplit, batchSize = 256): Float32Array {
-  let out: Float32Array | undefined;
-  let classes = 0;
-  for (let start = 0; start < split.count; start += batchSize) {
-    const end = Math.min(split.count, start + batchSize);
-    const logits = tf.tidy(() => model.predict(imageBatch(split, start, end)) as tf.Tensor2D);
-    const values = logits.dataSync() as Float32Array;
-    classes = logits.shape[1];
-    logits.dispose();
-    out ??= new Float32Array(split.count * classes);
-    out.set(values, start * classes);
+  return predictSplit((x) => model.predict(x) as tf.Tensor, split, batchSize);
+}
+
+/** The class of each row of row-major [n, width] scores: its first maximum (as tf.argMax breaks ties). */
+export function argmaxRows(x: Float32Array | Float64Array, width: number): Int32Array {
+  const n = x.length / width;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < width; j++) if (x[i * width + j] > x[i * width + best]) best = j;
+    out[i] = best;
   }
-  return out ?? new Float32Array(0);
+  return out;
+}
+
+/** Share of predicted classes equal to the labels (0 for none). */
+export function top1Accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
+  if (predicted.length !== labels.length) throw new Error(`top1Accuracy: ${predicted.length} predictions for ${labels.length} labels`);
+  let ok = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) ok++;
+  return labels.length ? ok / labels.length : 0;
+}
+
+/** Top-1 accuracy of `predict` (logits) on a split: validation during training, NAS proxies. */
+export function accuracyOn(predict: (x: tf.Tensor4D) => tf.Tensor2D, split: ImageSplit, batchSize = 256): number {
+  if (!split.count) return 0;
+  const logits = predictSplit(predict, split, batchSize);
+  return top1Accuracy(argmaxRows(logits, logits.length / split.count), split.labels);
 }
 
 /** Top-1, top-5, per-class accuracy and the confusion matrix from logits and true labels. */

@@ -31,13 +31,15 @@ export function splitAsFloat(split: ImageSplit, limit = split.count): { images: 
   return { images, shape: [n, h, w, c] };
 }
 
-/** `forward` over NHWC images in batches, inside tf.tidy, concatenated into one flat array (nothing left behind). */
-export function predictInBatches(forward: (x: tf.Tensor4D) => tf.Tensor, images: Float32Array, shape: readonly number[], batchSize = 64): Float32Array {
-  const [n, h, w, c] = shape;
+/**
+ * `forward` over examples [0, n) in batches — each built by `batchAt(start, end)` and run inside tf.tidy — with
+ * the outputs concatenated row-major into one flat array (nothing left behind). The one batched-inference loop:
+ * evaluation, validation accuracy, ONNX verification and the INT8 simulation all go through it.
+ */
+export function predictBatched(forward: (x: tf.Tensor4D) => tf.Tensor, n: number, batchAt: (start: number, end: number) => tf.Tensor4D, batchSize: number): Float32Array {
   const chunks: Float32Array[] = [];
   for (let s = 0; s < n; s += batchSize) {
-    const b = Math.min(batchSize, n - s);
-    const y = tf.tidy(() => forward(tf.tensor4d(images.subarray(s * h * w * c, (s + b) * h * w * c), [b, h, w, c])));
+    const y = tf.tidy(() => forward(batchAt(s, Math.min(n, s + batchSize))));
     chunks.push(y.dataSync() as Float32Array);
     y.dispose();
   }
@@ -45,4 +47,16 @@ export function predictInBatches(forward: (x: tf.Tensor4D) => tf.Tensor, images:
   let o = 0;
   for (const ch of chunks) (out.set(ch, o), (o += ch.length));
   return out;
+}
+
+/** `forward` over float NHWC images (already scaled), in batches. */
+export function predictInBatches(forward: (x: tf.Tensor4D) => tf.Tensor, images: Float32Array, shape: readonly number[], batchSize = 64): Float32Array {
+  const [n, h, w, c] = shape;
+  const size = h * w * c;
+  return predictBatched(forward, n, (s, e) => tf.tensor4d(images.subarray(s * size, e * size), [e - s, h, w, c]), batchSize);
+}
+
+/** `forward` over every example of a split, in order, preprocessed as `imageBatch` does. */
+export function predictSplit(forward: (x: tf.Tensor4D) => tf.Tensor, split: ImageSplit, batchSize = 256): Float32Array {
+  return predictBatched(forward, split.count, (s, e) => imageBatch(split, s, e), batchSize);
 }

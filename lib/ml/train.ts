@@ -10,6 +10,7 @@ import { augmentedImageBatch, isAugmenting, type Augmentation } from "./augment"
 import { adam } from "./backend/optimizers";
 import type { ImageSplit } from "./data/types";
 import type { CheckpointStore } from "./checkpoint-store";
+import { accuracyOn } from "./evaluate";
 import { permutation, seededRandom } from "./random";
 import { recalibrateBatchNorm, RECALIBRATION_IMAGES } from "./recalibrate-batchnorm";
 import { learningRateAt, type LrSchedule } from "./schedules";
@@ -196,17 +197,6 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasse
 }
 
 /** Top-1 accuracy of `predict` on a split, batch by batch, with no tensors left behind. */
-export function accuracyOn(predict: (x: tf.Tensor4D) => tf.Tensor2D, split: ImageSplit, batchSize = 256): number {
-  let correct = 0;
-  for (let s = 0; s < split.count; s += batchSize) {
-    const e = Math.min(split.count, s + batchSize);
-    const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(predict(imageBatch(split, s, e)), 1), labelBatch(split, s, e)), "float32")));
-    correct += hits.dataSync()[0];
-    hits.dispose();
-  }
-  return split.count ? correct / split.count : 0;
-}
-
 interface Decay {
   /** Added to the gradient (L2, as PyTorch's weight_decay for SGD and Adam). */
   l2: number;

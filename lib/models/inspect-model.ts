@@ -8,7 +8,7 @@ import { AppError } from "../errors";
 import { setupBackend } from "../ml/backend";
 import { loadDatasetAsync, type DatasetDescriptor } from "../ml/data/load-dataset";
 import { modelStats } from "../ml/model-stats";
-import { argmaxRows } from "../onnx/session";
+import { argmaxRows } from "../ml/evaluate";
 import { predictTfjs } from "../onnx/verify";
 import { compareWithOrt, type ImportCheck } from "../onnx/import/compare-with-ort";
 import { OnnxReadError } from "../onnx/import/read-onnx";

@@ -4,7 +4,7 @@ import { buildModel } from "../ml/models/zoo";
 import { checkOnnx, findOnnxPython } from "./checker";
 import { exportOnnx } from "./export";
 import { decodeModel } from "./proto";
-import { benchCnn, miscOps, mobileNetV2, plainCnn, randomImages, randomizeWeights, resnetBlocks } from "./test-models";
+import { miscOps, plainCnn, randomImages, randomizeWeights, zooModel } from "./test-models";
 import { compareOnnx, verifyOnnx, OnnxVerificationError } from "./verify";
 
 beforeAll(async () => {
@@ -22,9 +22,9 @@ async function parity(model: tf.LayersModel, seed = 11) {
 
 const architectures: [string, () => tf.LayersModel][] = [
   ["plain CNN with flatten + dense", () => plainCnn()],
-  ["bench-cnn", () => benchCnn()],
-  ["MobileNetV2 inverted residuals (ReLU6, add)", () => mobileNetV2([24, 24, 3], 10, { width: 0.5 })],
-  ["ResNet basic blocks", () => resnetBlocks()],
+  ["bench-cnn", () => zooModel("bench-cnn")],
+  ["MobileNetV2 inverted residuals (ReLU6, add)", () => zooModel("mobilenet-v2", [24, 24, 3], { width: 0.5 })],
+  ["ResNet basic blocks", () => zooModel("resnet", [16, 16, 3], { depth: 1 })],
   ["pad / dilation / separable / pools / concat / SE multiply / reshape / BN", () => miscOps([15, 15, 4], 6, "linear")],
 ];
 
@@ -44,7 +44,7 @@ describe("FP32 export matches tfjs in onnxruntime-node", () => {
   });
 
   it("folds BatchNormalization into the preceding convolution and keeps a standalone one", async () => {
-    const bench = decodeModel(exportOnnx(benchCnn(), { precision: "fp32" }));
+    const bench = decodeModel(exportOnnx(zooModel("bench-cnn"), { precision: "fp32" }));
     expect(bench.nodes.filter((n) => n.opType === "BatchNormalization")).toHaveLength(0);
     expect(bench.nodes.filter((n) => n.opType === "Conv").map((n) => n.attributes.group)).toEqual([1, 1, 32, 1, 1]);
     const misc = decodeModel(exportOnnx(miscOps(), { precision: "fp32" }));

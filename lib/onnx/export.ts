@@ -7,12 +7,14 @@
  *
  * The exporter walks the functional graph (layers' inbound nodes from model.inputs to model.outputs), so
  * Sequential and functional models (residual adds, concats, branches) go through the same path; each
- * layer class has one converter in layers.ts. A BatchNormalization directly after a Conv/Depthwise/Dense
- * with a linear activation, and the only consumer of it, is folded into that layer's weights.
+ * layer class has one converter in layers.ts. A BatchNormalization that folds (lib/ml/batchnorm-fold.ts: after
+ * a Conv/Depthwise/Separable/Dense with a linear activation, the only reader of its output) is folded into
+ * that layer's weights.
  */
 import type * as tf from "@tensorflow/tfjs";
 import { GraphBuilder, toPlain, type TensorRef } from "./graph";
-import { converters, foldsBatchNorm, UnsupportedLayerError, type LayerConfig } from "./layers";
+import { batchNormFolds } from "../ml/batchnorm-fold";
+import { converters, UnsupportedLayerError, type LayerConfig } from "./layers";
 import { encodeModel, type Dim, type ValueInfo } from "./proto";
 import { quantizeGraph, type QuantizationParams, type QuantizationPlan } from "./quantize";
 
@@ -102,22 +104,15 @@ export function planGraph(model: tf.LayersModel): Entry[] {
   return live;
 }
 
+/** The producer's entry takes over the BatchNorm's outputs and folds it; the BatchNorm's own entry is skipped. */
 function planBatchNormFolds(entries: Entry[], model: tf.LayersModel): void {
-  const consumers = new Map<number, number>();
-  for (const e of entries) for (const t of e.inputs) consumers.set(t.id, (consumers.get(t.id) ?? 0) + 1);
-  for (const t of model.outputs) consumers.set(t.id, (consumers.get(t.id) ?? 0) + 1);
-  for (const bn of entries) {
-    if (bn.layer.getClassName() !== "BatchNormalization") continue;
-    const axis = (bn.layer.getConfig() as LayerConfig).axis ?? -1;
-    const x = bn.inputs[0];
-    const producer = entries.find((e) => !e.skip && e.emits.length === 1 && e.emits[0].id === x.id);
-    if (!producer || !foldsBatchNorm.has(producer.layer.getClassName()) || producer.foldBn) continue;
-    const act = (producer.layer.getConfig() as LayerConfig).activation ?? "linear";
-    if (act !== "linear" || consumers.get(x.id) !== 1) continue;
-    if (axis !== -1 && axis !== x.shape.length - 1) continue;
-    producer.foldBn = bn.layer;
-    producer.emits = bn.emits;
-    bn.skip = true;
+  for (const { bn, tensor } of batchNormFolds(model)) {
+    const norm = entries.find((e) => e.layer === bn && e.inputs[0].id === tensor.id);
+    const producer = entries.find((e) => e.emits.length === 1 && e.emits[0].id === tensor.id);
+    if (!norm || !producer) continue; // a call off the path to the model output
+    producer.foldBn = bn;
+    producer.emits = norm.emits;
+    norm.skip = true;
   }
 }
 

@@ -7,6 +7,8 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { attr, GraphBuilder, nchwAxis, toNchw, toPlain, type TensorRef } from "./graph";
+import { bnAffine } from "../ml/batchnorm-fold";
+import { layerWeight } from "../ml/layer-weights";
 import type { AttrValue } from "./proto";
 
 // tfjs layer configs are loosely typed serialisation dictionaries.
@@ -38,9 +40,8 @@ export interface Weight {
 
 /** A layer weight by its tfjs short name ("kernel", "bias", "moving_mean", …), copied out of the backend. */
 export function weightOf(layer: tf.layers.Layer, short: string): Weight | undefined {
-  const v = layer.weights.find((w) => w.originalName.split("/").pop() === short || w.name.split("/").pop() === short);
-  if (!v) return undefined;
-  const t = v.read();
+  const t = layerWeight(layer, short);
+  if (!t) return undefined;
   return { data: Float32Array.from(t.dataSync() as Float32Array), shape: t.shape.slice() };
 }
 
@@ -50,34 +51,16 @@ function requireWeight(layer: tf.layers.Layer, short: string): Weight {
   return w;
 }
 
-/** Per-channel affine form of an inference-mode BatchNormalization: y = a·x + b. */
-export function bnAffine(bn: tf.layers.Layer): { a: Float64Array; b: Float64Array } {
-  const cfg = bn.getConfig() as LayerConfig;
-  const mean = requireWeight(bn, "moving_mean").data;
-  const variance = requireWeight(bn, "moving_variance").data;
-  const gamma = cfg.scale === false ? undefined : weightOf(bn, "gamma")?.data;
-  const beta = cfg.center === false ? undefined : weightOf(bn, "beta")?.data;
-  const eps = cfg.epsilon ?? 1e-3;
-  const n = mean.length;
-  const a = new Float64Array(n);
-  const b = new Float64Array(n);
-  for (let c = 0; c < n; c++) {
-    a[c] = (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + eps);
-    b[c] = (beta ? beta[c] : 0) - mean[c] * a[c];
-  }
-  return { a, b };
-}
-
 /**
  * Fold BN into weights laid out output-channel-major (`perOut` values per output channel):
- * W'[o] = a[o]·W[o], b'[o] = a[o]·b[o] + shift[o].
+ * W'[o] = scale[o]·W[o], b'[o] = scale[o]·b[o] + shift[o].
  */
 function foldInto(bn: tf.layers.Layer, w: Float32Array, bias: Float32Array, perOut: number): void {
-  const { a, b } = bnAffine(bn);
-  if (a.length !== bias.length) throw new Error(`ONNX export: cannot fold ${bn.name}: ${a.length} channels vs ${bias.length}`);
+  const { scale, shift } = bnAffine(bn);
+  if (scale.length !== bias.length) throw new Error(`ONNX export: cannot fold ${bn.name}: ${scale.length} channels vs ${bias.length}`);
   for (let o = 0; o < bias.length; o++) {
-    for (let j = 0; j < perOut; j++) w[o * perOut + j] *= a[o];
-    bias[o] = a[o] * bias[o] + b[o];
+    for (let j = 0; j < perOut; j++) w[o * perOut + j] *= scale[o];
+    bias[o] = scale[o] * bias[o] + shift[o];
   }
 }
 
@@ -329,7 +312,7 @@ const batchNormalization: Converter = (a) => {
   }
   // Other ranks (or a flattened image): the channel is the last tfjs axis, so broadcast Mul/Add there.
   const p = toPlain(a.g, x);
-  const { a: scale, b: shift } = bnAffine(a.layer);
+  const { scale, shift } = bnAffine(a.layer);
   const c = scale.length;
   const m = a.g.op("Mul", [p.name, a.g.initializer(`${a.base}.scale`, "float32", [c], Float32Array.from(scale))], `${a.base}_scale`);
   return [{ ...p, name: a.g.op("Add", [m, a.g.initializer(`${a.base}.bias`, "float32", [c], Float32Array.from(shift))], a.base) }];
@@ -476,5 +459,3 @@ export const converters: Record<string, Converter> = {
   Reshape: reshape,
 };
 
-/** Layers whose weights can absorb a following BatchNormalization (when their activation is linear). */
-export const foldsBatchNorm = new Set(["Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense"]);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { foldBatchNorm } from "../compress/model-graph";
 import { calibrate } from "./calibrate";
 import { exportOnnxWithPlan, type QuantizationPlan } from "./export";
-import { benchCnn, randomImages, randomizeWeights, resnetBlocks } from "./test-models";
+import { randomImages, randomizeWeights, zooModel } from "./test-models";
 import { compareInt8, compareOnnx, INT8_MIN_AGREEMENT, verifyInt8 } from "./verify";
 import { quantizeDequantize, simulationProblem } from "./quantize-simulate";
 
@@ -27,8 +27,8 @@ describe("INT8 simulation in tfjs vs ORT", () => {
   // Random-weight models only: deep ones (the MobileNetV2 test model) amplify one-step rounding differences
   // chaotically, so they are checked trained, in lib/pipeline/int8-fidelity.int.test.ts.
   it.each([
-    ["bench-cnn", () => benchCnn()],
-    ["ResNet blocks", () => resnetBlocks()],
+    ["bench-cnn", () => zooModel("bench-cnn")],
+    ["ResNet blocks", () => zooModel("resnet", [16, 16, 3], { depth: 1, width: 0.5 })],
   ] as const)("%s: ORT INT8 agrees with the simulation of its own quantization; a wrong simulation does not", async (_, build) => {
     const raw = build();
     randomizeWeights(raw, 21);
@@ -57,7 +57,7 @@ describe("INT8 simulation in tfjs vs ORT", () => {
   });
 
   it("a corrupted scale in the export moves ORT away from the simulation", async () => {
-    const raw = benchCnn();
+    const raw = zooModel("bench-cnn");
     randomizeWeights(raw, 5);
     const { model } = await foldBatchNorm(raw);
     raw.dispose();
@@ -75,7 +75,7 @@ describe("INT8 simulation in tfjs vs ORT", () => {
   });
 
   it("refuses a model whose BatchNorms only the export would fold", async () => {
-    const model = benchCnn();
+    const model = zooModel("bench-cnn");
     const quantization = await calibrate(model, randomImages(4, 28, 28, 1, 2), { method: "minmax" });
     const { plan } = exportOnnxWithPlan(model, { precision: "int8", quantization });
     expect(simulationProblem(model, plan!)).toMatch(/BatchNorm/);

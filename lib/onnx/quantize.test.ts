@@ -9,7 +9,7 @@ import { DataType, decodeModel, type DecodedModel } from "./proto";
 import { activationQParams, quantizeBias, quantizeWeightsPerChannel, roundHalfEven } from "./quantize-weights";
 import { evaluateOnnx } from "./session";
 import { sizeOf } from "./size";
-import { benchCnn, mobileNetV2, randomImages, randomizeWeights, resnetBlocks, plainCnn } from "./test-models";
+import { plainCnn, randomImages, randomizeWeights, zooModel } from "./test-models";
 import { compareOnnx, predictTfjs } from "./verify";
 
 const meanAbs = (x: Float32Array) => x.reduce((a, v) => a + Math.abs(v), 0) / x.length;
@@ -83,9 +83,9 @@ function expectInt8Weights(m: DecodedModel) {
 
 describe("INT8 QDQ export", () => {
   it.each([
-    ["bench-cnn", () => benchCnn()],
-    ["MobileNetV2 blocks", () => mobileNetV2([24, 24, 3], 10, { width: 0.5 })],
-    ["ResNet blocks", () => resnetBlocks()],
+    ["bench-cnn", () => zooModel("bench-cnn")],
+    ["MobileNetV2 blocks", () => zooModel("mobilenet-v2", [24, 24, 3], { width: 0.5 })],
+    ["ResNet blocks", () => zooModel("resnet", [16, 16, 3], { depth: 1 })],
     ["plain CNN", () => plainCnn()],
   ] as const)("%s: int8 weights, ORT agrees with the FP32 model, checker passes", async (_, build) => {
     const model = build();
@@ -108,7 +108,7 @@ describe("INT8 QDQ export", () => {
   });
 
   it("bench-cnn INT8 file is at most 0.31× the FP32 file", async () => {
-    const model = benchCnn();
+    const model = zooModel("bench-cnn");
     randomizeWeights(model, 1);
     const q = await calibrate(model, randomImages(16, 28, 28, 1), { method: "minmax" });
     const fp32 = sizeOf(exportOnnx(model, { precision: "fp32" }));

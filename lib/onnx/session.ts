@@ -3,6 +3,7 @@
  * all on the CPU execution provider — the deployment runtime, not tfjs.
  */
 import * as ort from "onnxruntime-node";
+import { argmaxRows, top1Accuracy } from "../ml/evaluate";
 import { pairedSpeedup, percentile, type PairedSpeedup } from "./paired-speedup";
 
 /** ONNX file bytes or a path on disk. */
@@ -67,17 +68,6 @@ export async function runOnnx(
   }
 }
 
-export function argmaxRows(x: Float32Array | Float64Array, width: number): Int32Array {
-  const n = x.length / width;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < width; j++) if (x[i * width + j] > x[i * width + best]) best = j;
-    out[i] = best;
-  }
-  return out;
-}
-
 /** Top-1 accuracy of the ONNX model on NHWC images with integer labels. */
 export async function evaluateOnnx(
   src: OnnxSource,
@@ -87,10 +77,7 @@ export async function evaluateOnnx(
 ): Promise<{ accuracy: number; logits: Float32Array }> {
   if (labels.length !== shape[0]) throw new Error(`evaluateOnnx: ${labels.length} labels for ${shape[0]} images`);
   const { output, width } = await runOnnx(src, images, shape);
-  const pred = argmaxRows(output, width);
-  let correct = 0;
-  pred.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
-  return { accuracy: correct / labels.length, logits: output };
+  return { accuracy: top1Accuracy(argmaxRows(output, width), labels), logits: output };
 }
 
 export { percentile } from "./paired-speedup";

@@ -1,26 +1,26 @@
 /**
- * Architectures for the exporter tests (and the benchmark fallback): small, but each exercises a
- * different part of the converter. `randomizeWeights` gives every weight — including BatchNorm moving
- * statistics and biases — seeded non-trivial values, so folding and layout bugs cannot hide behind
- * zeros and ones.
+ * Models for the exporter tests: the real zoo (`zooModel`), plus two the zoo has no use for that exercise the
+ * rest of the converter (`plainCnn`: Flatten's row permutation; `miscOps`: every other supported layer).
+ * `randomizeWeights` gives every weight — including BatchNorm moving statistics and biases — seeded
+ * non-trivial values, so folding and layout bugs cannot hide behind zeros and ones.
  */
 import * as tf from "@tensorflow/tfjs";
+import type { Architecture } from "../ml/models/architecture";
+import { buildModel, type ModelOptions } from "../ml/models/zoo";
 import { seededRandom } from "../ml/random";
 
-/** The project's seeded PRNG, so tests are reproducible. */
-export const rng = seededRandom;
-
-export function randn(r: () => number): number {
+/** A standard normal sample (Box–Muller) from the project's seeded PRNG, so tests are reproducible. */
+function randn(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
 export function randomImages(n: number, h: number, w: number, c: number, seed = 1): Float32Array {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   return Float32Array.from({ length: n * h * w * c }, () => r());
 }
 
 export function randomizeWeights(model: tf.LayersModel, seed = 7): void {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   for (const layer of model.layers) {
     const ws = layer.weights;
     if (ws.length === 0) continue;
@@ -65,93 +65,12 @@ export function plainCnn(inputShape: [number, number, number] = [12, 12, 3], num
   });
 }
 
-/** The benchmark CNN: conv3x3(32)+BN+ReLU → conv3x3(32,s2)+BN+ReLU → dw3x3+BN+ReLU → conv1x1(64)+BN+ReLU → conv3x3(64,s2)+BN+ReLU → GAP → dense. */
-export function benchCnn(inputShape: [number, number, number] = [28, 28, 1], numClasses = 10): tf.LayersModel {
-  const x = tf.input({ shape: inputShape, name: "image" });
-  let y = x as tf.SymbolicTensor;
-  const block = (layer: tf.layers.Layer, name: string) => {
-    y = layer.apply(y) as tf.SymbolicTensor;
-    y = L.batchNormalization({ name: `${name}_bn` }).apply(y) as tf.SymbolicTensor;
-    y = L.reLU({ name: `${name}_relu` }).apply(y) as tf.SymbolicTensor;
-  };
-  block(L.conv2d({ filters: 32, kernelSize: 3, padding: "same", useBias: false, name: "conv1" }), "conv1");
-  block(L.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: "same", useBias: false, name: "conv2" }), "conv2");
-  block(L.depthwiseConv2d({ kernelSize: 3, padding: "same", useBias: false, name: "dw3" }), "dw3");
-  block(L.conv2d({ filters: 64, kernelSize: 1, useBias: false, name: "pw4" }), "pw4");
-  block(L.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: "same", useBias: false, name: "conv5" }), "conv5");
-  y = L.globalAveragePooling2d({ name: "gap" }).apply(y) as tf.SymbolicTensor;
-  y = L.dense({ units: numClasses, name: "logits" }).apply(y) as tf.SymbolicTensor;
-  return tf.model({ inputs: x, outputs: y, name: "bench_cnn" });
-}
-
-/** MobileNetV2-style inverted residuals (expand 1×1 → dw 3×3 → project 1×1, ReLU6, residual add). */
-export function mobileNetV2(
-  inputShape: [number, number, number] = [32, 32, 3],
-  numClasses = 10,
-  opts: { width?: number; blocks?: [number, number, number][] } = {},
-): tf.LayersModel {
-  const width = opts.width ?? 1;
-  const ch = (c: number) => Math.max(8, Math.round((c * width) / 8) * 8);
-  // [expansion, out channels, stride] per block
-  const blocks = opts.blocks ?? [
-    [1, 16, 1],
-    [6, 24, 2],
-    [6, 24, 1],
-    [6, 32, 2],
-    [6, 32, 1],
-    [6, 64, 2],
-    [6, 64, 1],
-  ];
-  const x = tf.input({ shape: inputShape, name: "image" });
-  let y = L.conv2d({ filters: ch(32), kernelSize: 3, strides: 1, padding: "same", useBias: false, name: "stem" }).apply(x) as tf.SymbolicTensor;
-  y = L.batchNormalization({ name: "stem_bn" }).apply(y) as tf.SymbolicTensor;
-  y = L.reLU({ maxValue: 6, name: "stem_relu6" }).apply(y) as tf.SymbolicTensor;
-  let cin = ch(32);
-  blocks.forEach(([t, c, s], i) => {
-    const cout = ch(c);
-    const p = `b${i}`;
-    let h = y;
-    if (t !== 1) {
-      h = L.conv2d({ filters: cin * t, kernelSize: 1, useBias: false, name: `${p}_expand` }).apply(h) as tf.SymbolicTensor;
-      h = L.batchNormalization({ name: `${p}_expand_bn` }).apply(h) as tf.SymbolicTensor;
-      h = L.reLU({ maxValue: 6, name: `${p}_expand_relu6` }).apply(h) as tf.SymbolicTensor;
-    }
-    h = L.depthwiseConv2d({ kernelSize: 3, strides: s, padding: "same", useBias: false, name: `${p}_dw` }).apply(h) as tf.SymbolicTensor;
-    h = L.batchNormalization({ name: `${p}_dw_bn` }).apply(h) as tf.SymbolicTensor;
-    h = L.activation({ activation: "relu6", name: `${p}_dw_relu6` }).apply(h) as tf.SymbolicTensor;
-    h = L.conv2d({ filters: cout, kernelSize: 1, useBias: false, name: `${p}_project` }).apply(h) as tf.SymbolicTensor;
-    h = L.batchNormalization({ name: `${p}_project_bn` }).apply(h) as tf.SymbolicTensor;
-    y = s === 1 && cin === cout ? (L.add({ name: `${p}_add` }).apply([y, h]) as tf.SymbolicTensor) : h;
-    cin = cout;
-  });
-  y = L.conv2d({ filters: ch(128), kernelSize: 1, useBias: false, name: "head" }).apply(y) as tf.SymbolicTensor;
-  y = L.batchNormalization({ name: "head_bn" }).apply(y) as tf.SymbolicTensor;
-  y = L.reLU({ maxValue: 6, name: "head_relu6" }).apply(y) as tf.SymbolicTensor;
-  y = L.globalAveragePooling2d({ name: "gap" }).apply(y) as tf.SymbolicTensor;
-  y = L.dropout({ rate: 0.2, name: "drop" }).apply(y) as tf.SymbolicTensor;
-  y = L.dense({ units: numClasses, name: "logits" }).apply(y) as tf.SymbolicTensor;
-  return tf.model({ inputs: x, outputs: y, name: `mobilenet_v2_${width}` });
-}
-
-/** ResNet basic blocks: identity shortcut and a strided 1×1 projection shortcut, ReLU after the add. */
-export function resnetBlocks(inputShape: [number, number, number] = [16, 16, 3], numClasses = 10): tf.LayersModel {
-  const x = tf.input({ shape: inputShape });
-  const convBn = (t: tf.SymbolicTensor, filters: number, k: number, s: number, relu: boolean) => {
-    let h = L.conv2d({ filters, kernelSize: k, strides: s, padding: "same", useBias: false }).apply(t) as tf.SymbolicTensor;
-    h = L.batchNormalization().apply(h) as tf.SymbolicTensor;
-    return relu ? (L.activation({ activation: "relu" }).apply(h) as tf.SymbolicTensor) : h;
-  };
-  let y = convBn(x, 16, 3, 1, true);
-  // identity block
-  let h = convBn(convBn(y, 16, 3, 1, true), 16, 3, 1, false);
-  y = L.reLU().apply(L.add().apply([y, h]) as tf.SymbolicTensor) as tf.SymbolicTensor;
-  // downsampling block with projection shortcut
-  h = convBn(convBn(y, 32, 3, 2, true), 32, 3, 1, false);
-  const sc = convBn(y, 32, 1, 2, false);
-  y = L.reLU().apply(L.add().apply([sc, h]) as tf.SymbolicTensor) as tf.SymbolicTensor;
-  y = L.globalAveragePooling2d({}).apply(y) as tf.SymbolicTensor;
-  y = L.dense({ units: numClasses }).apply(y) as tf.SymbolicTensor;
-  return tf.model({ inputs: x, outputs: y, name: "resnet_blocks" });
+/**
+ * A model of the real zoo (lib/ml/models/zoo.ts) for the exporter tests: 10 classes, at the input size asked
+ * for. The zoo is what runs export, so its architectures are tested as built, not as a copy.
+ */
+export function zooModel(arch: Architecture, inputShape: [number, number, number] = [28, 28, 1], opts: Pick<ModelOptions, "width" | "depth"> = {}): tf.LayersModel {
+  return buildModel(arch, { inputShape, numClasses: 10, ...opts });
 }
 
 /**

@@ -8,10 +8,11 @@
  * stage fails loudly instead of shipping a wrong file.
  */
 import * as tf from "@tensorflow/tfjs";
+import { argmaxRows, top1Accuracy } from "../ml/evaluate";
 import { predictInBatches } from "../ml/tensors";
 import type { QuantizationPlan } from "./quantize";
 import { simulateInt8 } from "./quantize-simulate";
-import { argmaxRows, runOnnx, type OnnxSource } from "./session";
+import { runOnnx, type OnnxSource } from "./session";
 
 export class OnnxVerificationError extends Error {
   constructor(
@@ -51,12 +52,6 @@ export function predictTfjs(model: tf.LayersModel, images: Float32Array, shape: 
   return predictInBatches((x) => model.predict(x) as tf.Tensor, images, shape, batchSize);
 }
 
-function accuracy(pred: Int32Array, labels: Int32Array | Uint8Array): number {
-  let ok = 0;
-  pred.forEach((p, i) => (ok += p === labels[i] ? 1 : 0));
-  return ok / pred.length;
-}
-
 /** Compare without throwing. */
 export async function compareOnnx(
   model: tf.LayersModel,
@@ -88,18 +83,16 @@ async function compareWithOnnx(
   }
   const pRef = argmaxRows(ref, width);
   const pOnnx = argmaxRows(output, width);
-  let agree = 0;
-  pRef.forEach((p, i) => (agree += p === pOnnx[i] ? 1 : 0));
   const result: VerifyResult = {
     n: shape[0],
     precision: opts.precision ?? "fp32",
-    top1Agreement: agree / shape[0],
+    top1Agreement: top1Accuracy(pOnnx, pRef), // agreement: ONNX scored against the reference's classes
     maxAbsDiff,
     meanAbsDiff: sum / ref.length,
   };
   if (opts.labels) {
-    result.tfjsAccuracy = accuracy(pRef, opts.labels);
-    result.onnxAccuracy = accuracy(pOnnx, opts.labels);
+    result.tfjsAccuracy = top1Accuracy(pRef, opts.labels);
+    result.onnxAccuracy = top1Accuracy(pOnnx, opts.labels);
   }
   return result;
 }
@@ -177,9 +170,7 @@ export function quantizationCost(fp32Logits: Float32Array, int8Logits: Float32Ar
   const width = fp32Logits.length / n;
   const a = argmaxRows(fp32Logits, width);
   const b = argmaxRows(int8Logits, width);
-  let agree = 0;
-  a.forEach((p, i) => (agree += p === b[i] ? 1 : 0));
-  const fp32Accuracy = accuracy(a, labels);
-  const int8Accuracy = accuracy(b, labels);
-  return { images: n, fp32Accuracy, int8Accuracy, accuracyDrop: fp32Accuracy - int8Accuracy, top1Agreement: agree / n };
+  const fp32Accuracy = top1Accuracy(a, labels);
+  const int8Accuracy = top1Accuracy(b, labels);
+  return { images: n, fp32Accuracy, int8Accuracy, accuracyDrop: fp32Accuracy - int8Accuracy, top1Agreement: top1Accuracy(b, a) };
 }

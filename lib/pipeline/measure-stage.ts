@@ -17,6 +17,7 @@ import type { QuantizationParams } from "../onnx/quantize";
 import { sizeOf } from "../onnx/size";
 import { quantizationCost, verifyInt8, verifyOnnx, type QuantizationCost, type VerifyResult } from "../onnx/verify";
 import type { StageContext } from "./context";
+import { slugify } from "../slug";
 import { stageModelCard } from "./stage-card";
 
 export interface StageMeasurements {
@@ -92,7 +93,7 @@ export async function measureStage(ctx: StageContext, result: StageOutput, techn
     ...(precision === "int8" ? { fidelity, quantizationCost: cost } : {}),
   };
 
-  const base = `${slug((await experimentName(ctx)))}-stage${ctx.stageIndex}-${technique}`;
+  const base = `${slugify(await experimentName(ctx)) || "experiment"}-stage${ctx.stageIndex}-${technique}`;
   const store = (kind: Parameters<typeof storeArtifact>[1]["kind"], fileName: string, data: Uint8Array) =>
     storeArtifact(ctx.db, { runId: ctx.runId, stageIndex: ctx.stageIndex, kind, fileName, data });
   await store(precision === "int8" ? "onnx-int8" : "onnx-fp32", `${base}-${precision}.onnx`, onnx);
@@ -132,6 +133,3 @@ async function experimentName(ctx: StageContext): Promise<string> {
   return run.experiment.name;
 }
 
-export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "experiment";
-}

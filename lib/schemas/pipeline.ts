@@ -2,13 +2,7 @@
 // each technique's params schema; the form, the API and the worker all validate with it.
 import { z } from "zod";
 import { CompressionStage, pipelineIssues } from "../compress/schemas";
-
-export const LrSchedule = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("constant") }),
-  z.object({ kind: z.literal("cosine"), warmupEpochs: z.number().min(0).max(20).default(0), minFactor: z.number().min(0).max(1).default(0) }),
-  z.object({ kind: z.literal("one-cycle"), pctStart: z.number().gt(0).lt(1).default(0.3), divFactor: z.number().min(1).max(1e3).default(25), finalDivFactor: z.number().min(1).max(1e6).default(1e4) }),
-  z.object({ kind: z.literal("step"), everyEpochs: z.number().int().min(1).max(100), gamma: z.number().gt(0).max(1).default(0.1) }),
-]);
+import { LrSchedule } from "../ml/schedules";
 
 export const TrainingConfig = z.object({
   epochs: z.number().int().min(1, "at least 1 epoch").max(100, "at most 100 epochs").default(1),

@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { techniqueByName } from "../../lib/compress/index";
 import { CompressionStage } from "../../lib/compress/schemas";
-import { LrSchedule } from "../../lib/schemas/pipeline";
+import { LrSchedule } from "../../lib/ml/schedules";
 import type { StageResult, TechniqueContext } from "../../lib/compress/types";
 import { setupBackend } from "../../lib/ml/backend/index";
 import { loadFashionMnist } from "../../lib/ml/data/fashion-mnist";

@@ -53,3 +53,24 @@ describe("setupBackend", () => {
     vi.unstubAllEnvs();
   });
 });
+
+describe("backend names", () => {
+  it("env() accepts for LAB_BACKEND exactly what setupBackend accepts (one list: backend-names.ts)", async () => {
+    const { BACKEND_NAMES } = await import("./backend-names");
+    for (const name of [...BACKEND_NAMES, "gpu"]) {
+      vi.resetModules(); // env() caches what it parsed
+      vi.stubEnv("LAB_BACKEND", name);
+      const { env } = await import("../../env");
+      const byEnv = (() => {
+        try {
+          return env().LAB_BACKEND === name;
+        } catch {
+          return false;
+        }
+      })();
+      const bySetup = await setupBackend(name).then(() => true, () => false);
+      expect([name, byEnv, bySetup]).toEqual([name, BACKEND_NAMES.some((n) => n === name), byEnv]);
+    }
+    vi.unstubAllEnvs();
+  }, 60_000);
+});

@@ -2,15 +2,13 @@
 // (it is the reference in tests). Called once per worker process before training.
 import * as tf from "@tensorflow/tfjs";
 import { env } from "../../env";
-import { BACKEND_NAMES } from "./backend-names";
+import { BACKEND_NAMES, type BackendName, type BackendRequest } from "./backend-names";
 import { loadNative } from "./native";
 import { registerOnednnBackend } from "./onednn";
 import { setupWasm } from "./wasm";
 
-export type BackendName = "onednn" | "tensorflow" | "wasm" | "cpu";
+export type { BackendName, BackendRequest } from "./backend-names";
 export interface BackendInfo { name: BackendName; warning?: string } // warning shown in the UI on fallback
-
-type Request = (typeof BACKEND_NAMES)[number];
 
 async function tryOnednn(): Promise<string | undefined> {
   const native = loadNative();
@@ -29,7 +27,7 @@ async function tryTensorflow(): Promise<string | undefined> {
   return (await tf.setBackend("tensorflow")) ? undefined : "the tensorflow backend failed to initialise";
 }
 
-async function select(request: Request): Promise<BackendInfo> {
+async function select(request: BackendRequest): Promise<BackendInfo> {
   const wasmWarning = (why: string) =>
     `Training on the slow wasm backend (~20x slower than onednn): ${why}.`;
   if (request === "cpu") {
@@ -55,7 +53,7 @@ async function select(request: Request): Promise<BackendInfo> {
   return { name: "wasm", warning };
 }
 
-let current: { request: Request; info: Promise<BackendInfo> } | undefined;
+let current: { request: BackendRequest; info: Promise<BackendInfo> } | undefined;
 
 /** Chooses, initialises and activates the training backend (tf.setBackend + tf.ready). Idempotent. */
 export async function setupBackend(requested?: string): Promise<BackendInfo> {
@@ -64,7 +62,7 @@ export async function setupBackend(requested?: string): Promise<BackendInfo> {
   if (!(BACKEND_NAMES as readonly string[]).includes(raw)) {
     throw new Error(`LAB_BACKEND must be one of ${BACKEND_NAMES.join(", ")}; got "${raw}"`);
   }
-  const request = raw as Request;
+  const request = raw as BackendRequest;
   if (!current || current.request !== request) {
     const info = select(request).then(async (i) => { await tf.ready(); return i; });
     current = { request, info };

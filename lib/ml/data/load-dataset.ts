@@ -3,13 +3,12 @@
 import { loadCifar10Bin } from "./cifar10-bin";
 import { cacheFile, cached, readDatasetCache } from "./dataset-cache";
 import { loadFashionMnist, loadIdxDirectory } from "./fashion-mnist";
+import { DATASET_KINDS } from "./dataset-kinds";
 import { DatasetFormatError } from "./idx";
 import { loadImageFolder } from "./image-folder";
 import { syntheticDataset } from "./synthetic";
 import type { ImageSplit, LoadedDataset } from "./types";
 
-export const DATASET_KINDS = ["fashion-mnist", "idx", "cifar10-bin", "image-folder", "synthetic"] as const;
-export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 export interface DatasetDescriptor {
   id: string;

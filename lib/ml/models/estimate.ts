@@ -3,7 +3,7 @@
 // with BatchNorm, "same" padding, GAP + dense head) and counts like lib/ml/model-stats.ts: parameters as tfjs
 // holds them (BatchNorm's four vectors included), MACs of Conv2D / DepthwiseConv2D / Dense. estimate.test.ts
 // checks every architecture against the real built model, so the two cannot drift apart unnoticed.
-import type { Architecture } from "./architecture";
+import { makeDivisible, MOBILENET_V2_STAGES, type Architecture, type MobileNetKnobs } from "./architecture";
 
 export interface ArchitectureOptions {
   inputShape: [number, number, number];
@@ -75,8 +75,6 @@ class Counter implements ModelEstimate {
   }
 }
 
-const makeDivisible = (v: number) => Math.max(8, Math.round(v / 8) * 8);
-
 /** Parameters and MACs of a zoo architecture, exactly as modelStats(buildModel(arch, opts)) would report them. */
 export function estimateArchitecture(arch: Architecture, opts: ArchitectureOptions): ModelEstimate {
   const n = new Counter(1 - (opts.channelFraction ?? 0));
@@ -109,20 +107,9 @@ export function estimateArchitecture(arch: Architecture, opts: ArchitectureOptio
   return { params: n.params, macs: n.macs, foldedBatchNormChannels: n.foldedBatchNormChannels, outputChannels: n.outputChannels, weightLayers: n.weightLayers };
 }
 
-/** The MobileNetV2 layout of zoo.ts and of the NAS space (nas-space.ts), whose knobs these are. */
-export interface MobileNetKnobs {
-  width: number;
-  /** Blocks per stage, capped by each stage's repeats. */
-  depth: number;
-  kernel: number;
-  /** Expansion of every stage but the first (which has 1). */
-  expansion: number;
-}
-
 function mobileNet(n: Counter, input: Shape, k: MobileNetKnobs): Shape {
-  const stages: [number, number, number][] = [[16, 1, 1], [24, 2, 2], [32, 3, 2], [64, 2, 2], [96, 1, 1]];
   let x = n.conv(input, makeDivisible(32 * k.width));
-  for (const [s, [ch, repeats, stride]] of stages.entries()) {
+  for (const [s, [ch, repeats, stride]] of MOBILENET_V2_STAGES.entries()) {
     const expansion = s === 0 ? 1 : k.expansion;
     const out = makeDivisible(ch * k.width);
     for (let i = 0; i < Math.min(repeats, k.depth); i++) {

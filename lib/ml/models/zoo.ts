@@ -1,6 +1,6 @@
 // The model zoo. Every model outputs logits (no softmax): losses and the ONNX export both want them.
 import * as tf from "@tensorflow/tfjs";
-import type { Architecture } from "./architecture";
+import { makeDivisible, MOBILENET_V2_STAGES, type Architecture, type MobileNetKnobs } from "./architecture";
 import { activation, add, blockContext, classifierHead, convBn, depthwiseBn, type BlockContext, type Layer } from "./blocks";
 
 export interface ModelOptions {
@@ -31,26 +31,26 @@ function smallCnn(ctx: BlockContext, x: Layer, numClasses: number): Layer {
   return classifierHead(ctx, x, numClasses);
 }
 
-const makeDivisible = (v: number) => Math.max(8, Math.round(v / 8) * 8);
-
-/** MobileNetV2 (Sandler et al.) scaled for 28–32 px inputs: expansion 6, ReLU6, residual when shapes match. */
-function mobileNetV2(ctx: BlockContext, x: Layer, numClasses: number, width: number): Layer {
-  // [expansion, channels, repeats, first stride]
-  const stages: [number, number, number, number][] = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 2, 2], [6, 96, 1, 1]];
-  x = convBn(ctx, x, makeDivisible(32 * width), { relu: "relu6" });
-  let channels = makeDivisible(32 * width);
-  for (const [expansion, c, repeats, stride] of stages) {
-    const out = makeDivisible(c * width);
-    for (let i = 0; i < repeats; i++) {
+/**
+ * MobileNetV2 (MOBILENET_V2_STAGES) with the given knobs: inverted residuals with ReLU6, residual when shapes
+ * match. The zoo's is { width, depth: Infinity, kernel: 3, expansion: 6 }; the NAS space builds the others.
+ */
+export function mobileNetV2(ctx: BlockContext, x: Layer, numClasses: number, k: MobileNetKnobs): Layer {
+  x = convBn(ctx, x, makeDivisible(32 * k.width), { relu: "relu6" });
+  let channels = makeDivisible(32 * k.width);
+  for (const [s, [c, repeats, stride]] of MOBILENET_V2_STAGES.entries()) {
+    const expansion = s === 0 ? 1 : k.expansion;
+    const out = makeDivisible(c * k.width);
+    for (let i = 0; i < Math.min(repeats, k.depth); i++) {
       const input = x;
       let y = expansion === 1 ? x : convBn(ctx, x, channels * expansion, { kernel: 1, relu: "relu6" });
-      y = depthwiseBn(ctx, y, { strides: i === 0 ? stride : 1, relu: "relu6" });
+      y = depthwiseBn(ctx, y, { kernel: k.kernel, strides: i === 0 ? stride : 1, relu: "relu6" });
       y = convBn(ctx, y, out, { kernel: 1, relu: null });
       x = i > 0 || (stride === 1 && channels === out) ? add(ctx, input, y) : y;
       channels = out;
     }
   }
-  x = convBn(ctx, x, makeDivisible(256 * Math.max(1, width)), { kernel: 1, relu: "relu6" });
+  x = convBn(ctx, x, makeDivisible(256 * Math.max(1, k.width)), { kernel: 1, relu: "relu6" });
   return classifierHead(ctx, x, numClasses);
 }
 
@@ -81,7 +81,7 @@ export function buildModel(arch: Architecture, opts: ModelOptions): tf.LayersMod
   const logits =
     arch === "bench-cnn" ? benchCnn(ctx, input, opts.numClasses)
     : arch === "small-cnn" ? smallCnn(ctx, input, opts.numClasses)
-    : arch === "mobilenet-v2" ? mobileNetV2(ctx, input, opts.numClasses, opts.width ?? 0.5)
+    : arch === "mobilenet-v2" ? mobileNetV2(ctx, input, opts.numClasses, { width: opts.width ?? 0.5, depth: Infinity, kernel: 3, expansion: 6 })
     : resNet(ctx, input, opts.numClasses, opts.depth ?? 3, opts.width ?? 1);
   return tf.model({ inputs: input, outputs: logits, name: arch });
 }

@@ -2,7 +2,8 @@
 // file itself, image for image: max |Δlogit| ≤ 1e-4 and identical top-1. float32 rounding grows with the values, so
 // for logits larger than 1 in magnitude (e.g. a model fed un-normalised pixels) the 1e-4 is relative to the largest.
 import type * as tf from "@tensorflow/tfjs";
-import { argmaxRows, runOnnx } from "../session";
+import { argmaxRows, top1Accuracy } from "../../ml/evaluate";
+import { runOnnx } from "../session";
 import { predictTfjs } from "../verify";
 
 export const IMPORT_TOLERANCE = { maxAbsDiff: 1e-4, top1Agreement: 1 } as const;
@@ -26,11 +27,7 @@ export async function compareWithOrt(model: tf.LayersModel, onnx: Uint8Array, im
     maxAbsDiff = Math.max(maxAbsDiff, Math.abs(ours[i] - theirs[i]));
     logitScale = Math.max(logitScale, Math.abs(theirs[i]));
   }
-  const a = argmaxRows(ours, width);
-  const b = argmaxRows(theirs, width);
-  let same = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
-  const top1Agreement = same / shape[0];
+  const top1Agreement = top1Accuracy(argmaxRows(ours, width), argmaxRows(theirs, width));
   const passed = maxAbsDiff <= IMPORT_TOLERANCE.maxAbsDiff * Math.max(1, logitScale) && top1Agreement >= IMPORT_TOLERANCE.top1Agreement;
   return { images: shape[0], maxAbsDiff, logitScale, top1Agreement, passed };
 }

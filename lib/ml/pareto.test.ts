@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dominates, paretoFront } from "./pareto";
+import { dominates, onParetoFront, paretoFront } from "./pareto";
 
 describe("paretoFront", () => {
   it("keeps the points nothing beats on both lower latency and higher accuracy", () => {
@@ -35,5 +35,12 @@ describe("dominates", () => {
     expect(dominates({ x: 1, y: 1 }, { x: 1, y: 1 })).toBe(false);
     expect(dominates({ x: 1, y: 1 }, { x: 2, y: 1 })).toBe(true);
     expect(dominates({ x: 1, y: 0.5 }, { x: 2, y: 1 })).toBe(false);
+  });
+});
+
+describe("onParetoFront", () => {
+  it("marks each point in input order, an exact duplicate of a front point as on it, non-finite ones as off", () => {
+    const pts = [{ x: 3, y: 0.6 }, { x: 1, y: 0.5 }, { x: 2, y: 0.7 }, { x: 1, y: 0.5 }, { x: NaN, y: 1 }];
+    expect(onParetoFront(pts)).toEqual([false, true, true, true, false]);
   });
 });

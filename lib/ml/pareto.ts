@@ -1,5 +1,6 @@
-// The Pareto front of a latency-vs-accuracy (or size-, MACs-vs-accuracy) scatter: the points no other point
-// beats on both axes. Lower x (cost) and higher y (accuracy) are better.
+// The Pareto front of cost vs accuracy: the points no other point beats on both axes. Lower x (cost: latency,
+// size, MACs, parameters) and higher y (accuracy) are better. The dashboard's scatter draws it; NAS marks its
+// candidates with it.
 export interface XY {
   x: number;
   y: number;
@@ -26,4 +27,10 @@ export function paretoFront<T extends XY>(points: readonly T[]): T[] {
     }
   }
   return front;
+}
+
+/** For each point, whether it is on the front — exact duplicates of a front point too (nothing dominates them). */
+export function onParetoFront(points: readonly XY[]): boolean[] {
+  const front = paretoFront(points);
+  return points.map((p) => front.some((f) => f.x === p.x && f.y === p.y));
 }
