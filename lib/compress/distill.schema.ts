@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeTechnique } from "./descriptor";
 import { fineTuneFields } from "./fine-tune.schema";
 
 export const DistillParams = z
@@ -19,3 +20,21 @@ export const DistillParams = z
   })
   .strict();
 export type DistillParams = z.infer<typeof DistillParams>;
+
+export const distillDescriptor = describeTechnique({
+  name: "distill",
+  label: "Knowledge distillation",
+  configSchema: DistillParams,
+  stageIssues: (params, { index }) => {
+    if (params.teacher === "input" && params.student === "input") {
+      return [{ path: [index, "params", "teacher"], message: 'the student and the teacher cannot both be the input model (set teacher to "baseline")' }];
+    }
+    if (params.teacher === "run" && !params.teacherRunId) {
+      return [{ path: [index, "params", "teacherRunId"], message: 'teacher "run" needs teacherRunId: the id of the run whose model teaches' }];
+    }
+    return [];
+  },
+  // The fine-tuned input as the student: what an uploaded model needs to hold (the other students are built anew).
+  fitCases: { distill: { teacher: "baseline", student: "input" } },
+  fitKey: () => "distill",
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeTechnique } from "./descriptor";
 
 export const NasBudget = z
   .object({
@@ -23,3 +24,11 @@ export const NasParams = z
   })
   .strict();
 export type NasParams = z.infer<typeof NasParams>;
+
+export const nasDescriptor = describeTechnique({
+  name: "nas",
+  label: "Architecture search",
+  configSchema: NasParams,
+  // It builds its own architecture and is compared against the baseline.
+  readsBaseline: "searches a new architecture",
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeTechnique } from "./descriptor";
 import { fineTuneFields } from "./fine-tune.schema";
 
 /**
@@ -39,3 +40,11 @@ export const PruneParams = z
   })
   .strict();
 export type PruneParams = z.infer<typeof PruneParams>;
+
+export const pruneDescriptor = describeTechnique({
+  name: "prune",
+  label: "Pruning",
+  configSchema: PruneParams,
+  fitCases: { "prune-unstructured": { method: "unstructured" }, "prune-structured": { method: "structured" } },
+  fitKey: (params) => `prune-${params.method ?? "unstructured"}`,
+});

@@ -1,6 +1,7 @@
 // At submission: a pipeline whose baseline loads an uploaded model gets a 422 now, not a failure in the worker,
 // when the model does not exist, was checked on another dataset, expects other preprocessing than the pipeline
 // feeds, or a later stage's technique cannot apply to it (as its upload found).
+import { descriptorOf } from "../compress/catalog";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { isLabPreprocessing } from "./preprocess";
@@ -9,13 +10,10 @@ import type { TechniqueFit } from "./technique-fit";
 
 const refuse = (message: string, path: (string | number)[]) => new AppError("unprocessable", message, [{ path, message }]);
 
-/** The technique-fit entry (lib/models/technique-fit.ts) a stage depends on, if any. */
+/** The technique-fit entry (lib/models/technique-fit.ts) a stage depends on, as its descriptor keys it, if any. */
 function fitKey(stage: { technique: string; params?: unknown }): string | undefined {
-  const p = (stage.params ?? {}) as { method?: string; mode?: string };
-  if (stage.technique === "prune") return `prune-${p.method ?? "unstructured"}`;
-  if (stage.technique === "quantize") return `quantize-${p.mode ?? "ptq"}`;
-  if (stage.technique === "distill" || stage.technique === "cluster") return stage.technique;
-  return undefined;
+  const params = stage.params && typeof stage.params === "object" ? (stage.params as Record<string, unknown>) : {};
+  return descriptorOf(stage.technique)?.fitKey?.(params);
 }
 
 export async function checkBaselineModel(db: Db, pipeline: { technique: string; params?: unknown }[], datasetId: string): Promise<void> {

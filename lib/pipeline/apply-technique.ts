@@ -1,8 +1,9 @@
 // A compression stage: hand the input model to its technique (lib/compress) with the run's data and a
-// context that reports progress and records curves. The technique knows nothing of Prisma or BullMQ.
+// context that reports progress and records curves, and collect the child runs it declares. The technique knows
+// nothing of Prisma or BullMQ; this file knows no technique by name.
 import type * as tf from "@tensorflow/tfjs";
 import type { TrainingSetup } from "../ml/train";
-import { techniqueByName, type StageResult } from "../compress";
+import { techniqueByName, type ChildRun, type StageResult } from "../compress";
 import type { PipelineStage } from "../schemas/pipeline";
 import type { StageContext } from "./context";
 import { stageCheckpoints } from "./checkpoint";
@@ -12,7 +13,12 @@ import { loadRunModel } from "./run-model";
 import { trainSettingsOf } from "./training-settings";
 import { trainValSplit } from "./train-val-split";
 
-export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel, baseline: tf.LayersModel, ctx: StageContext): Promise<StageResult> {
+/** A technique's result and the child runs its technique declares from it (written by the stage runner). */
+export interface TechniqueOutput extends StageResult {
+  childRuns?: ChildRun[];
+}
+
+export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel, baseline: tf.LayersModel, ctx: StageContext): Promise<TechniqueOutput> {
   const technique = techniqueByName(stage.technique);
   const params = technique.configSchema.parse(stage.params);
   // What only the model can tell (a structure structured pruning cannot handle, a layer INT8 cannot export): fail
@@ -39,5 +45,10 @@ export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel
     onEpochEnd: (epoch, metrics) => recordMetrics(ctx.db, ctx.runId, ctx.stageIndex, epoch, metrics),
     log: (line) => console.log(`[run ${ctx.runId}] stage ${ctx.stageIndex} (${stage.technique}): ${line}`),
   });
-  return setups.length ? { ...result, details: { ...result.details, training: setups.at(-1), trainingLoops: setups.length } } : result;
+  const childRuns = technique.childRuns?.(result, params);
+  return {
+    ...result,
+    ...(setups.length ? { details: { ...result.details, training: setups.at(-1), trainingLoops: setups.length } } : {}),
+    ...(childRuns ? { childRuns } : {}),
+  };
 }

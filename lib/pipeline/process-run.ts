@@ -16,11 +16,11 @@ import { Pipeline, Requirements, sourceStageOf, TrainingConfig } from "../schema
 import type { RunProgress } from "../schemas/run";
 import { dropCheckpoint, stageModelDir } from "./checkpoint";
 import type { StageContext } from "./context";
-import { applyTechnique } from "./apply-technique";
+import { applyTechnique, type TechniqueOutput } from "./apply-technique";
 import { judgeMeasuredStage } from "./judge-stage";
 import { measureStage, speedupColumns, stageDetails } from "./measure-stage";
 import { PermanentError } from "./permanent-error";
-import { recordNasCandidateRuns } from "./nas-candidate-runs";
+import { recordChildRuns } from "./child-runs";
 import { trainBaseline } from "./train-baseline";
 import { refreshRunSummary } from "../runs/run-summary";
 
@@ -93,7 +93,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
         throw new PermanentError(`Stage ${stageIndex} cannot start: it is ${row?.status ?? "missing"} (a finished stage whose saved model is gone is not redone)`);
       }
       await refreshRunSummary(db, runId); // the runs table sorts and filters on Run's summary columns
-      const output =
+      const output: TechniqueOutput =
         stage.technique === "baseline"
           ? await trainBaseline(ctx, stage.params)
           : await applyTechnique(stage, await modelOf(sourceStageOf(stage, stageIndex)), await modelOf(0), ctx);
@@ -103,8 +103,8 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       dropCheckpoint(runId, stageIndex);
       const details = stageDetails(output, m);
       // Before the stage is marked done: a worker dying in between re-runs the stage, which rewrites them.
-      if ("candidates" in output && output.candidates) {
-        await recordNasCandidateRuns(db, run, stageIndex, stage.params, output.candidates, backend.name);
+      if (output.childRuns) {
+        await recordChildRuns(db, run, stageIndex, stage, output.childRuns, backend.name);
       }
       const verdict = await judgeMeasuredStage(db, runId, stageIndex, m, requirements);
       const done = await moveStage(db, runId, stageIndex, "succeeded", {

@@ -1,0 +1,97 @@
+// What a compression technique is, without TensorFlow.js: its name, label, params schema, the pipeline order rules
+// it adds and what it can tell from the pipeline alone. The API's validation, the browser form and the web
+// process's checks before queueing read these (lib/compress/catalog.ts lists them); the worker's `Technique`
+// (types.ts) is this descriptor plus `apply` and the rest that needs a built model. Nothing here may import
+// @tensorflow/tfjs: the web bundle imports this file.
+import type { z } from "zod";
+
+export interface PipelineIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** A stage as order rules see it: params as submitted (or as parsed, when the Pipeline schema calls). */
+export interface DraftStage {
+  technique: string;
+  params?: unknown;
+  from?: number;
+}
+
+/** Where a stage stands in its pipeline, for its own order rules. */
+export interface StagePlace {
+  index: number;
+  /** The stage whose model it reads: `from`, or the previous one. */
+  source: number;
+  /** The field an issue about the source points at: "from" when the stage set it, else "technique". */
+  sourceField: "from" | "technique";
+  stages: readonly DraftStage[];
+}
+
+/** What the pipeline knows of the data before anything is built (the dataset row). */
+export interface DataShape {
+  inputShape: [number, number, number];
+  numClasses: number;
+}
+
+export interface TechniqueDescriptor<N extends string = string, S extends z.ZodType = z.ZodType> {
+  name: N;
+  /** What the form and the tables call it. */
+  label: string;
+  /** The stage's params: defaults, bounds and help text (the form's fields come from it). */
+  configSchema: S;
+  /**
+   * Set when no stage may read this stage's model, saying what it must be instead ("… must be the last step of a
+   * branch"): the order rules refuse any reader (→ 400).
+   */
+  terminal?: string;
+  /** Set when the stage must read from the baseline (stage 0), saying why ("searches a new architecture"). */
+  readsBaseline?: string;
+  /** Rules between this stage's own params (→ 400), run once the general order rules pass. */
+  stageIssues?(params: Record<string, unknown>, place: StagePlace): PipelineIssue[];
+  /**
+   * A reason the stage cannot run, decided from its params and the data's shape alone (→ 422 before queueing), or
+   * null. What only the built model can tell stays in the worker's `Technique.check`.
+   */
+  checkBeforeQueue?(params: z.output<S>, data: DataShape): string | null;
+  /**
+   * How an uploaded model's technique fit is keyed (lib/models/technique-fit.ts): each case's params are checked
+   * on the model at upload; `fitKey` names the case a stage's params fall in, so submission reads the stored fit.
+   */
+  fitCases?: Record<string, z.input<S>>;
+  fitKey?(params: Record<string, unknown>): string;
+}
+
+/** Keeps the literal name and the concrete schema type, so the pipeline union is typed per technique. */
+export function describeTechnique<const N extends string, S extends z.ZodType>(d: TechniqueDescriptor<N, S>): TechniqueDescriptor<N, S> {
+  return d;
+}
+
+/**
+ * A run written under the stage's run (Run.parentRunId), as NAS writes its sampled architectures: one stage row
+ * holding what was measured of it. The stage runner writes them (lib/pipeline/child-runs.ts); the technique only
+ * says what they are, from its result (`Technique.childRuns`).
+ */
+export interface ChildRun {
+  /** succeeded: measured; cancelled: not trained (over a budget, say), with `reason`. */
+  status: "succeeded" | "cancelled" | "failed";
+  reason?: string;
+  stage: {
+    status: "succeeded" | "failed";
+    /** The child's own configuration (the stage row's params). */
+    params: Record<string, unknown>;
+    precision?: "fp32" | "int8";
+    /** Measured columns of the stage row, where the technique measured them. */
+    measured?: {
+      accuracy?: number;
+      paramCount?: number;
+      macs?: number;
+      latencyP50Ms?: number;
+      sizeBytes?: number;
+      gzipBytes?: number;
+      speedup?: number;
+      speedupLow?: number;
+      speedupHigh?: number;
+    };
+    details: Record<string, unknown>;
+  };
+}
