@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { describeTechnique } from "./descriptor";
+import { estimateNasCandidate, type ModelEstimate } from "../ml/models/estimate";
+import { describeTechnique, type DataShape } from "./descriptor";
 
 export const NasBudget = z
   .object({
@@ -25,10 +26,31 @@ export const NasParams = z
   .strict();
 export type NasParams = z.infer<typeof NasParams>;
 
+export type NasSpace = Pick<NasParams, "widths" | "depths" | "kernels" | "expansions">;
+
+/** Parameters and MACs of every architecture of a search space, counted without building one (estimate.ts). */
+export function nasSpaceEstimates(space: NasSpace, data: DataShape): ModelEstimate[] {
+  const out: ModelEstimate[] = [];
+  for (const width of space.widths)
+    for (const depth of space.depths)
+      for (const kernel of space.kernels)
+        for (const expansion of space.expansions) out.push(estimateNasCandidate({ width, depth, kernel, expansion }, data));
+  return out;
+}
+
+/** A parameter or MAC budget that no architecture of the space fits fails every search: say so before queueing. */
+function checkBudget({ budget, ...space }: NasParams, data: DataShape): string | null {
+  if (budget.kind === "latencyMs") return null; // latency is only known by timing built candidates
+  const smallest = Math.min(...nasSpaceEstimates(space, data).map((e) => e[budget.kind === "params" ? "params" : "macs"]));
+  if (smallest <= budget.max) return null;
+  return `no architecture of the search space fits the budget (${budget.kind} ≤ ${budget.max}): the smallest has ${smallest} ${budget.kind}; raise budget.max or search smaller widths, depths, kernels or expansions`;
+}
+
 export const nasDescriptor = describeTechnique({
   name: "nas",
   label: "Architecture search",
   configSchema: NasParams,
   // It builds its own architecture and is compared against the baseline.
   readsBaseline: "searches a new architecture",
+  checkBeforeQueue: checkBudget,
 });

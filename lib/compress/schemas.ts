@@ -3,7 +3,7 @@
 // `baseline` stage and calls `pipelineIssues` from a superRefine to turn bad orders into 400s.
 import { z } from "zod";
 import { techniqueDescriptors } from "./catalog";
-import type { DraftStage, PipelineIssue, TechniqueDescriptor } from "./descriptor";
+import type { DataShape, DraftStage, PipelineIssue, TechniqueDescriptor } from "./descriptor";
 
 export type { PipelineIssue } from "./descriptor";
 
@@ -66,4 +66,18 @@ export function pipelineIssues(stages: readonly DraftStage[]): PipelineIssue[] {
     issues.push(...(descriptor.stageIssues?.(params, { index, source, sourceField, stages }) ?? []));
   });
   return issues;
+}
+
+/**
+ * What each stage's `checkBeforeQueue` can tell from its params and the data's shape alone: a well-formed pipeline
+ * the run cannot satisfy (→ 422 at submission, not a failed run). Stages whose params do not parse are left to
+ * the schema's 400s.
+ */
+export function queueIssues(stages: readonly DraftStage[], data: DataShape): PipelineIssue[] {
+  return stages.flatMap((stage, index) => {
+    const descriptor = descriptors.find((d) => d.name === stage.technique);
+    const params = descriptor?.checkBeforeQueue ? descriptor.configSchema.safeParse(stage.params ?? {}) : undefined;
+    const problem = params?.success ? descriptor!.checkBeforeQueue!(params.data, data) : null;
+    return problem ? [{ path: [index, "params"], message: `Stage ${index} (${stage.technique}): ${problem}` }] : [];
+  });
 }

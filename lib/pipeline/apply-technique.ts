@@ -21,9 +21,10 @@ export interface TechniqueOutput extends StageResult {
 export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel, baseline: tf.LayersModel, ctx: StageContext): Promise<TechniqueOutput> {
   const technique = techniqueByName(stage.technique);
   const params = technique.configSchema.parse(stage.params);
-  // What only the model can tell (a structure structured pruning cannot handle, a layer INT8 cannot export): fail
-  // the run now, without retries, rather than after the stage's training.
-  const problem = technique.check?.(input, params);
+  // What submission checked (a pipeline queued before the check existed gets the same answer), then what only the
+  // model can tell (a structure structured pruning cannot handle, a layer INT8 cannot export): fail the run now,
+  // without retries, rather than after the stage's training.
+  const problem = technique.checkBeforeQueue?.(params, { inputShape: ctx.data.train.shape, numClasses: ctx.data.classes.length }) ?? technique.check?.(input, params);
   if (problem) throw new PermanentError(`Stage ${ctx.stageIndex} (${stage.technique}) cannot apply to its input model: ${problem}`);
   const { train, val } = trainValSplit(ctx.data, ctx.training, ctx.seed);
   // What each training loop of the stage really trained with, recorded in the stage's details (the last loop is the
