@@ -111,10 +111,10 @@ describe("nas", () => {
     }));
     for (const kind of ["params", "macs"] as const) {
       const smallest = Math.min(...built.map((s) => s[kind]));
-      const check = (max: number) => nas.checkBeforeQueue(NasParams.parse({ ...space, budget: { kind, max } }), data);
+      const check = (max: number) => nas.checkBeforeQueue!(NasParams.parse({ ...space, budget: { kind, max } }), data);
       expect(check(smallest - 1), kind).toMatch(new RegExp(`fits the budget \\(${kind} ≤ ${smallest - 1}\\): the smallest has ${smallest} ${kind}`));
       expect(check(smallest), kind).toBeNull();
     }
-    expect(nas.checkBeforeQueue(NasParams.parse({ ...space, budget: { kind: "latencyMs", max: 1e-6 } }), data)).toBeNull();
+    expect(nas.checkBeforeQueue!(NasParams.parse({ ...space, budget: { kind: "latencyMs", max: 1e-6 } }), data)).toBeNull();
   });
 });
