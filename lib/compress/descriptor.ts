@@ -54,11 +54,24 @@ export interface TechniqueDescriptor<N extends string = string, S extends z.ZodT
    */
   checkBeforeQueue?(params: z.output<S>, data: DataShape): string | null;
   /**
+   * Other runs whose final model the stage reads (a distillation teacher from an earlier experiment), each with the
+   * params field that names it and its role: submission checks each can provide one (→ 422), the worker loads them.
+   */
+  runsRead?(params: Record<string, unknown>): RunRead[];
+  /**
    * How an uploaded model's technique fit is keyed (lib/models/technique-fit.ts): each case's params are checked
    * on the model at upload; `fitKey` names the case a stage's params fall in, so submission reads the stored fit.
    */
   fitCases?: Record<string, z.input<S>>;
   fitKey?(params: Record<string, unknown>): string;
+}
+
+export interface RunRead {
+  runId: string;
+  /** The field under the stage's params that names the run ("teacherRunId"). */
+  field: string;
+  /** What the run's model is to the stage ("teacher"). */
+  role: string;
 }
 
 /** Keeps the literal name and the concrete schema type, so the pipeline union is typed per technique. */

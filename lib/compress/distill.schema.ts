@@ -34,6 +34,7 @@ export const distillDescriptor = describeTechnique({
     }
     return [];
   },
+  runsRead: (params) => (typeof params.teacherRunId === "string" ? [{ runId: params.teacherRunId, field: "teacherRunId", role: "teacher" }] : []),
   // The fine-tuned input as the student: what an uploaded model needs to hold (the other students are built anew).
   fitCases: { distill: { teacher: "baseline", student: "input" } },
   fitKey: () => "distill",
