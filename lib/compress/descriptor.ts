@@ -4,6 +4,8 @@
 // (types.ts) is this descriptor plus `apply` and the rest that needs a built model. Nothing here may import
 // @tensorflow/tfjs: the web bundle imports this file.
 import type { z } from "zod";
+import type { Architecture } from "../ml/models/architecture";
+import type { ArchitectureOptions, ModelEstimate } from "../ml/models/estimate";
 
 export interface PipelineIssue {
   path: (string | number)[];
@@ -33,6 +35,29 @@ export interface DataShape {
   numClasses: number;
 }
 
+/** A stage's model as far as it is known before anything is trained: a zoo architecture with options, or only counts. */
+export interface ModelSketch {
+  arch?: Architecture;
+  opts?: ArchitectureOptions;
+  /** null when the model cannot be known before the stage runs (e.g. structured pruning of a NAS result). */
+  estimate: ModelEstimate | null;
+  /** The counts are an upper bound (a search budget), not the model's own. */
+  bound?: boolean;
+}
+
+/** What a stage makes of its input model, as the form estimates it (lib/dashboard/pipeline-estimate.ts). */
+export interface StageSketch {
+  model: ModelSketch;
+  precision?: "fp32" | "int8";
+  /** Fraction of the kernel weights that are zero (same file, smaller after gzip). */
+  zeroFraction?: number;
+  /** How the numbers were obtained when they are not exact. */
+  note?: string;
+}
+
+/** A draft's number, or the fallback while the field is empty or not a number yet. */
+export const numberOr = (v: unknown, fallback: number) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+
 export interface TechniqueDescriptor<N extends string = string, S extends z.ZodType = z.ZodType> {
   name: N;
   /** What the form and the tables call it. */
@@ -53,6 +78,11 @@ export interface TechniqueDescriptor<N extends string = string, S extends z.ZodT
    * null. What only the built model can tell stays in the worker's `Technique.check`.
    */
   checkBeforeQueue?(params: z.output<S>, data: DataShape): string | null;
+  /**
+   * What the stage makes of its input model, from the draft's params (as typed, maybe incomplete) before anything
+   * is trained; absent: the same model, fp32 (clustering, say).
+   */
+  sketch?(input: ModelSketch, params: Record<string, unknown>, pipeline: { baseline: ModelSketch; data: DataShape }): StageSketch;
   /**
    * Other runs whose final model the stage reads (a distillation teacher from an earlier experiment), each with the
    * params field that names it and its role: submission checks each can provide one (→ 422), the worker loads them.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { estimateNasCandidate, type ModelEstimate } from "../ml/models/estimate";
-import { describeTechnique, type DataShape } from "./descriptor";
+import { describeTechnique, numberOr, type DataShape, type ModelSketch, type StageSketch } from "./descriptor";
 
 export const NasBudget = z
   .object({
@@ -46,6 +46,19 @@ function checkBudget({ budget, ...space }: NasParams, data: DataShape): string |
   return `no architecture of the search space fits the budget (${budget.kind} ≤ ${budget.max}): the smallest has ${smallest} ${budget.kind}; raise budget.max or search smaller widths, depths, kernels or expansions`;
 }
 
+/** Known only after the search: under a parameter budget, an upper bound shaped like the baseline. */
+function sketchSearch(_input: ModelSketch, params: Record<string, unknown>, { baseline }: { baseline: ModelSketch }): StageSketch {
+  const budget = (params.budget ?? {}) as Record<string, unknown>;
+  if ((budget.kind ?? "params") !== "params") return { model: { estimate: null }, note: `budget on ${budget.kind}: size known after the search` };
+  const max = numberOr(budget.max, 100_000);
+  const base = baseline.estimate;
+  return {
+    // The parameter budget at the baseline's MACs per parameter.
+    model: { estimate: base ? { ...base, params: max, macs: Math.round((base.macs / base.params) * max), foldedBatchNormChannels: 0 } : null, bound: true },
+    note: `at most ${max.toLocaleString("en-US")} parameters (the search's budget)`,
+  };
+}
+
 export const nasDescriptor = describeTechnique({
   name: "nas",
   label: "Architecture search",
@@ -53,4 +66,5 @@ export const nasDescriptor = describeTechnique({
   // It builds its own architecture and is compared against the baseline.
   readsBaseline: "searches a new architecture",
   checkBeforeQueue: checkBudget,
+  sketch: sketchSearch,
 });
