@@ -69,6 +69,12 @@ export interface TechniqueDescriptor<N extends string = string, S extends z.ZodT
    * branch"): the order rules refuse any reader (→ 400).
    */
   terminal?: string;
+  /**
+   * Set when the stage writes no model of its own (an analysis): its `apply` returns only what it found
+   * (`AnalysisResult`), the runner neither exports nor measures nor judges a copy, and stages after it read the
+   * model it read.
+   */
+  keepsModel?: true;
   /** Set when the stage must read from the baseline (stage 0), saying why ("searches a new architecture"). */
   readsBaseline?: string;
   /** Rules between this stage's own params (→ 400), run once the general order rules pass. */

@@ -3,7 +3,7 @@
 // nothing of Prisma or BullMQ; this file knows no technique by name.
 import type * as tf from "@tensorflow/tfjs";
 import type { TrainingSetup } from "../ml/train";
-import { techniqueByName, type ChildRun, type StageResult } from "../compress";
+import { techniqueByName, type AnalysisResult, type ChildRun, type StageResult } from "../compress";
 import type { PipelineStage } from "../schemas/pipeline";
 import type { StageContext } from "./context";
 import { stageCheckpoints } from "./checkpoint";
@@ -13,10 +13,11 @@ import { loadRunModel } from "./run-model";
 import { trainSettingsOf } from "./training-settings";
 import { trainValSplit } from "./train-val-split";
 
-/** A technique's result and the child runs its technique declares from it (written by the stage runner). */
-export interface TechniqueOutput extends StageResult {
-  childRuns?: ChildRun[];
-}
+/**
+ * A technique's result — a new model, or only findings for a technique that keeps its input model (an analysis) —
+ * and the child runs its technique declares from it (written by the stage runner).
+ */
+export type TechniqueOutput = (StageResult | AnalysisResult) & { childRuns?: ChildRun[] };
 
 export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel, baseline: tf.LayersModel, ctx: StageContext): Promise<TechniqueOutput> {
   const technique = techniqueByName(stage.technique);
