@@ -19,6 +19,10 @@ export interface DraftStage {
   from?: number;
 }
 
+/** A draft stage's params as an object (empty when absent or not one: the schema reports that). */
+export const paramsOf = (stage: DraftStage): Record<string, unknown> =>
+  stage.params && typeof stage.params === "object" ? (stage.params as Record<string, unknown>) : {};
+
 /** Where a stage stands in its pipeline, for its own order rules. */
 export interface StagePlace {
   index: number;

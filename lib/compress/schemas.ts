@@ -3,7 +3,7 @@
 // `baseline` stage and calls `pipelineIssues` from a superRefine to turn bad orders into 400s.
 import { z } from "zod";
 import { techniqueDescriptors } from "./catalog";
-import type { DataShape, DraftStage, PipelineIssue, TechniqueDescriptor } from "./descriptor";
+import { paramsOf, type DataShape, type DraftStage, type PipelineIssue, type TechniqueDescriptor } from "./descriptor";
 
 export type { PipelineIssue } from "./descriptor";
 
@@ -76,7 +76,7 @@ export function pipelineIssues(stages: readonly DraftStage[]): PipelineIssue[] {
     if (descriptor.readsBaseline && modelStage !== 0) {
       issues.push({ path: [index, sourceField], message: `${stage.technique} ${descriptor.readsBaseline} and must read from the baseline (stage 0), not stage ${modelStage}; set "from": 0` });
     }
-    const params = stage.params && typeof stage.params === "object" ? (stage.params as Record<string, unknown>) : {};
+    const params = paramsOf(stage);
     issues.push(...(descriptor.stageIssues?.(params, { index, source, sourceField, stages }) ?? []));
   });
   return issues;

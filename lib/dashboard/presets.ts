@@ -2,7 +2,7 @@
 // sparsity", "INT8", "QAT", "structured"); the values are matched to whatever fields the technique's schema
 // exposes, so presets keep working as the technique schemas evolve.
 import type { Architecture } from "../ml/models/architecture";
-import type { DataShape } from "../compress/descriptor";
+import type { DataShape, DraftStage as PipelineDraftStage } from "../compress/descriptor";
 import { NasParams, nasSpaceEstimates } from "../compress/nas.schema";
 import { estimateArchitecture, type ModelEstimate } from "../ml/models/estimate";
 import { setPath, techniquesOf, type ParamField, type TechniqueInfo } from "./technique-fields";
@@ -50,10 +50,9 @@ export const PRESETS: Preset[] = [
   },
 ];
 
-export interface DraftStage {
-  technique: string;
+/** A stage of the form's draft pipeline: params always an object (the editor's fields write into it). */
+export interface DraftStage extends PipelineDraftStage {
   params: Record<string, unknown>;
-  from?: number;
 }
 
 function accepts(field: ParamField, value: string | number): boolean {

@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import type * as tf from "@tensorflow/tfjs";
 import { descriptorOf } from "../compress/catalog";
+import { paramsOf } from "../compress/descriptor";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { loadModel } from "../ml/model-io";
@@ -25,7 +26,7 @@ export async function finalModelOf(db: Db, runId: string, datasetId: string): Pr
 /** 422 unless every run a pipeline's stages read (their descriptors' `runsRead`: distill's teacherRunId) can provide its final model. */
 export async function checkReferencedRuns(db: Db, pipeline: { technique: string; params?: unknown }[], datasetId: string): Promise<void> {
   for (const [i, stage] of pipeline.entries()) {
-    const params = stage.params && typeof stage.params === "object" ? (stage.params as Record<string, unknown>) : {};
+    const params = paramsOf(stage);
     for (const read of descriptorOf(stage.technique)?.runsRead?.(params) ?? []) {
       const found = await finalModelOf(db, read.runId, datasetId);
       if ("problem" in found) {
