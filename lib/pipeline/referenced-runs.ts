@@ -4,6 +4,8 @@
 // model is the worker's (run-model.ts), so that the web server never imports TensorFlow.js.
 import { existsSync } from "node:fs";
 import { stageModelDir } from "../artifacts/store-artifact";
+import { descriptorOf } from "../compress/catalog";
+import { paramsOf } from "../compress/descriptor";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 
@@ -20,14 +22,15 @@ export async function finalModelOf(db: Db, runId: string, datasetId: string): Pr
   return dir ? { dir } : { problem: `run ${runId} has no saved model (NAS candidates and deleted runs have none)` };
 }
 
-/** 422 unless every run a pipeline's stages read (distill teacherRunId) can provide its final model. */
+/** 422 unless every run a pipeline's stages read (their descriptors' `runsRead`: distill's teacherRunId) can provide its final model. */
 export async function checkReferencedRuns(db: Db, pipeline: { technique: string; params?: unknown }[], datasetId: string): Promise<void> {
   for (const [i, stage] of pipeline.entries()) {
-    const id = (stage.params as { teacherRunId?: string } | undefined)?.teacherRunId;
-    if (stage.technique !== "distill" || !id) continue;
-    const found = await finalModelOf(db, id, datasetId);
-    if ("problem" in found) {
-      throw new AppError("unprocessable", `Stage ${i} (distill): the teacher ${found.problem}`, [{ path: ["pipeline", i, "params", "teacherRunId"], message: found.problem }]);
+    const params = paramsOf(stage);
+    for (const read of descriptorOf(stage.technique)?.runsRead?.(params) ?? []) {
+      const found = await finalModelOf(db, read.runId, datasetId);
+      if ("problem" in found) {
+        throw new AppError("unprocessable", `Stage ${i} (${stage.technique}): the ${read.role} ${found.problem}`, [{ path: ["pipeline", i, "params", read.field], message: found.problem }]);
+      }
     }
   }
 }
