@@ -13,6 +13,7 @@ import type * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { layerMacs } from "../../ml/model-stats";
 import { buildGraph, exportOnnx } from "../../onnx/export";
+import { percentile } from "../../onnx/paired-speedup";
 import { kernelVariable } from "../model-graph";
 
 export interface LayerCost {
@@ -20,7 +21,7 @@ export interface LayerCost {
   className: string;
   params: number;
   macs: number;
-  /** Mean ORT kernel time of this layer's nodes per batch-1 run, ms. */
+  /** ORT kernel time of this layer's nodes per batch-1 run (Σ of each node's median over the runs), ms. */
   ortMs: number;
   paramsShare: number;
   macsShare: number;
@@ -30,7 +31,7 @@ export interface LayerCost {
 export interface LayerCosts {
   params: number;
   macs: number;
-  /** Σ of every profiled node's mean time per run (attributed or not), ms. */
+  /** Σ of every profiled node's median time per run (attributed or not), ms. */
   ortMs: number;
   unattributedMs: number;
   runs: number;
@@ -48,7 +49,7 @@ interface ProfileEvent {
   args?: { op_name?: string };
 }
 
-/** Per-node kernel time (µs summed over all runs) from ORT's profile of `runs` batch-1 runs after warm-up. */
+/** Per-node median kernel time (µs per run) from ORT's profile of `runs` batch-1 runs after warm-up. */
 async function profileNodes(bytes: Uint8Array, inputShapeNCHW: number[], runs: number): Promise<Map<string, { us: number; op: string }>> {
   const dir = mkdtempSync(join(tmpdir(), "lab-ort-profile-"));
   try {
@@ -65,8 +66,7 @@ async function profileNodes(bytes: Uint8Array, inputShapeNCHW: number[], runs: n
     const shape = [1, ...inputShapeNCHW.slice(1)];
     const x = new Float32Array(shape.reduce((a, b) => a * b, 1)).map((_, i) => ((i * 2654435761) % 1000) / 1000);
     const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", x, shape) };
-    // Warm-up runs are profiled too (the profiler is on from the start): they are subtracted by running them
-    // first and counting only the last `runs` occurrences of each node.
+    // The profiler is on from the start, so warm-up runs are profiled too: only each node's last `runs` count.
     const warmup = 10;
     for (let i = 0; i < warmup + runs; i++) await session.run(feeds);
     session.endProfiling();
@@ -82,9 +82,8 @@ async function profileNodes(bytes: Uint8Array, inputShapeNCHW: number[], runs: n
       entry.durations.push(e.dur);
       perNode.set(name, entry);
     }
-    return new Map(
-      [...perNode].map(([name, { durations, op }]) => [name, { us: durations.slice(-runs).reduce((a, b) => a + b, 0) * (runs / Math.min(runs, durations.length)), op }]),
-    );
+    // The median over the timed runs: one preempted run (2 shared cores) must not make a small conv look big.
+    return new Map([...perNode].map(([name, { durations, op }]) => [name, { us: percentile(durations.slice(-runs).sort((a, b) => a - b), 50), op }]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -130,8 +129,8 @@ export async function layerCosts(model: tf.LayersModel, opts: { runs?: number } 
   return {
     params,
     macs,
-    ortMs: totalUs / runs / 1000,
-    unattributedMs: unattributedUs / runs / 1000,
+    ortMs: totalUs / 1000,
+    unattributedMs: unattributedUs / 1000,
     runs,
     method: "onnxruntime-node per-node profiling (enableProfiling), FP32 export, batch 1, 1 thread",
     layers: rows
@@ -141,7 +140,7 @@ export async function layerCosts(model: tf.LayersModel, opts: { runs?: number } 
         className: r.layer.getClassName(),
         params: r.params,
         macs: r.macs,
-        ortMs: r.us / runs / 1000,
+        ortMs: r.us / 1000,
         paramsShare: share(r.params, params),
         macsShare: share(r.macs, macs),
         timeShare: share(r.us, totalUs),
