@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeTechnique } from "./descriptor";
 import { fineTuneFields } from "./fine-tune.schema";
 
 export const ClusterParams = z
@@ -10,3 +11,11 @@ export const ClusterParams = z
   })
   .strict();
 export type ClusterParams = z.infer<typeof ClusterParams>;
+
+export const clusterDescriptor = describeTechnique({
+  name: "cluster",
+  label: "Weight clustering",
+  configSchema: ClusterParams,
+  fitCases: { cluster: {} },
+  fitKey: () => "cluster",
+});

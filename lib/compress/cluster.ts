@@ -5,7 +5,7 @@
 // otherwise the exporter's fold would multiply each channel by its own scale and undo the sharing.
 import { gzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
-import { ClusterParams } from "./cluster.schema";
+import { ClusterParams, clusterDescriptor } from "./cluster.schema";
 import { fineTune } from "./fine-tune";
 import { foldBatchNorm, kernelLayers, kernelVariable, runGraph } from "./model-graph";
 import { throwIfCancelled } from "./cancel";
@@ -169,9 +169,7 @@ async function apply(input: tf.LayersModel, params: ClusterParams, ctx: Techniqu
   }
 }
 
-export const cluster: Technique<ClusterParams> = {
-  name: "cluster",
-  label: "Weight clustering",
-  configSchema: ClusterParams,
+export const cluster = {
+  ...clusterDescriptor,
   apply,
-};
+} satisfies Technique<ClusterParams>;

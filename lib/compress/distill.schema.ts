@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { Architecture } from "../ml/models/architecture";
+import { estimateArchitecture } from "../ml/models/estimate";
+import { describeTechnique, numberOr } from "./descriptor";
 import { fineTuneFields } from "./fine-tune.schema";
 
 export const DistillParams = z
@@ -19,3 +22,32 @@ export const DistillParams = z
   })
   .strict();
 export type DistillParams = z.infer<typeof DistillParams>;
+
+export const distillDescriptor = describeTechnique({
+  name: "distill",
+  label: "Knowledge distillation",
+  configSchema: DistillParams,
+  stageIssues: (params, { index }) => {
+    if (params.teacher === "input" && params.student === "input") {
+      return [{ path: [index, "params", "teacher"], message: 'the student and the teacher cannot both be the input model (set teacher to "baseline")' }];
+    }
+    if (params.teacher === "run" && !params.teacherRunId) {
+      return [{ path: [index, "params", "teacherRunId"], message: 'teacher "run" needs teacherRunId: the id of the run whose model teaches' }];
+    }
+    return [];
+  },
+  // A zoo student is known exactly; "input" fine-tunes the input model, which stays what it was.
+  sketch: (input, params, { data }) => {
+    if (params.student === "input") return { model: input };
+    const student = Architecture.safeParse(params.student ?? "mobilenet-v2");
+    if (!student.success) return { model: input };
+    const opts = { ...data, width: numberOr(params.width, 0.5), depth: numberOr(params.depth, 3) };
+    // zoo.ts: only MobileNetV2 and ResNet take width/depth; the others ignore them.
+    const used = student.data === "mobilenet-v2" || student.data === "resnet" ? opts : data;
+    return { model: { arch: student.data, opts: used, estimate: estimateArchitecture(student.data, used) } };
+  },
+  runsRead: (params) => (typeof params.teacherRunId === "string" ? [{ runId: params.teacherRunId, field: "teacherRunId", role: "teacher" }] : []),
+  // The fine-tuned input as the student: what an uploaded model needs to hold (the other students are built anew).
+  fitCases: { distill: { teacher: "baseline", student: "input" } },
+  fitKey: () => "distill",
+});

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../ml/models/architecture";
 import { buildModel } from "../ml/models/zoo";
-import { DistillParams } from "./distill.schema";
+import { DistillParams, distillDescriptor } from "./distill.schema";
 import { classifierObjective, crossEntropy, fineTune } from "./fine-tune";
 import { cloneModel } from "./model-graph";
 import { throwIfCancelled } from "./cancel";
@@ -76,11 +76,7 @@ async function apply(model: tf.LayersModel, params: DistillParams, ctx: Techniqu
   }
 }
 
-export const distill: Technique<DistillParams> = {
-  name: "distill",
-  label: "Knowledge distillation",
-  configSchema: DistillParams,
-  check: (model, params) =>
-    params.student === "input" && params.teacher === "input" ? 'the student and the teacher cannot both be the input model (set teacher to "baseline")' : null,
+export const distill = {
+  ...distillDescriptor,
   apply,
-};
+} satisfies Technique<DistillParams>;

@@ -1,19 +1,29 @@
-// Every compression technique, in one explicit list (nothing registers itself on import).
+// Every compression technique as the worker runs it: the descriptors of catalog.ts (the one list), each with its
+// implementation. The record is keyed by the catalog's names, so a technique listed there without an
+// implementation here — or one whose implementation carries another name — is a type error.
+import { techniqueDescriptors, type TechniqueName } from "./catalog";
 import { cluster } from "./cluster";
 import { distill } from "./distill";
 import { nas } from "./nas";
 import { prune } from "./prune";
 import { quantize } from "./quantize";
-import type { Technique } from "./types";
+import type { AnalysisResult, StageResult, Technique } from "./types";
 
-export const techniques = [distill, prune, quantize, cluster, nas] as const;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own params and result types
+type AnyTechnique = Technique<any, any>;
 
-export type TechniqueName = (typeof techniques)[number]["name"];
+const implementations: { [N in TechniqueName]: AnyTechnique & { name: N } } = { distill, prune, quantize, cluster, nas };
 
-export function techniqueByName(name: string): Technique<unknown> {
+/** In the catalog's order. */
+export const techniques = techniqueDescriptors.map((d) => implementations[d.name]);
+
+export type { TechniqueName } from "./catalog";
+
+export function techniqueByName(name: string): Technique<unknown, StageResult | AnalysisResult> {
   const t = techniques.find((x) => x.name === name);
   if (!t) throw new Error(`unknown compression technique "${name}" (known: ${techniques.map((x) => x.name).join(", ")})`);
-  return t as unknown as Technique<unknown>;
+  return t as Technique<unknown, StageResult | AnalysisResult>;
 }
 
-export type { StageResult, Technique, TechniqueContext, TechniqueProgress, NasCandidate } from "./types";
+export type { AnalysisResult, StageResult, Technique, TechniqueContext, TechniqueProgress, NasCandidate, NasResult } from "./types";
+export type { ChildRun } from "./descriptor";

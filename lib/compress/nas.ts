@@ -11,9 +11,10 @@ import { exportOnnx } from "../onnx/export";
 import { measurePairedLatency } from "../onnx/session";
 import { accuracyOn, classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
 import { buildNasModel, configKey, configSampler, paretoFront, type NasConfig } from "./nas-space";
-import { NasParams } from "./nas.schema";
+import { NasParams, nasDescriptor } from "./nas.schema";
 import { throwIfCancelled } from "./cancel";
-import type { NasCandidate, StageResult, Technique, TechniqueContext } from "./types";
+import type { ChildRun } from "./descriptor";
+import type { NasCandidate, NasResult, Technique, TechniqueContext } from "./types";
 
 /** Validation images used to rank proxies (enough to separate candidates, cheap to score). */
 const PROXY_VAL_IMAGES = 1_000;
@@ -108,7 +109,7 @@ async function trainProxy(e: Entry, steps: number, proxyTrain: ImageSplit, proxy
   await ctx.checkpoints?.save(key, { accuracy }, Object.fromEntries(model.getWeights().map((w, i) => [`w/${i}`, w])));
 }
 
-async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueContext): Promise<StageResult> {
+async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueContext): Promise<NasResult> {
   throwIfCancelled(ctx);
   const { budget } = params;
   const sampler = configSampler(params, ctx.seed);
@@ -199,9 +200,28 @@ async function apply(_input: tf.LayersModel, params: NasParams, ctx: TechniqueCo
   }
 }
 
-export const nas: Technique<NasParams> = {
-  name: "nas",
-  label: "Architecture search",
-  configSchema: NasParams,
+/**
+ * Every sampled architecture as a child run with what was measured of it: parameters, MACs, latency (when the
+ * budget is latency), the proxy validation accuracy of each rung, feasibility and Pareto membership. The proxy
+ * accuracy is validation accuracy after a short training, not test accuracy, so it goes to details and the stage's
+ * accuracy stays empty.
+ */
+function childRuns(result: NasResult): ChildRun[] {
+  return result.candidates.map((c) => ({
+    status: c.feasible ? "succeeded" : "cancelled",
+    ...(c.feasible ? {} : { reason: "Over the NAS budget: measured, not trained." }),
+    stage: {
+      status: c.feasible ? "succeeded" : "failed",
+      params: c.config,
+      precision: "fp32",
+      measured: { paramCount: c.params, macs: c.macs, ...(c.latencyMs != null ? { latencyP50Ms: c.latencyMs } : {}) },
+      details: { nasCandidate: true, valAccuracy: c.valAccuracy, rungs: c.rungs, pareto: c.pareto, feasible: c.feasible, chosen: c.chosen },
+    },
+  }));
+}
+
+export const nas = {
+  ...nasDescriptor,
   apply,
-};
+  childRuns,
+} satisfies Technique<NasParams, NasResult>;

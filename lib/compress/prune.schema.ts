@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { estimateArchitecture } from "../ml/models/estimate";
+import { describeTechnique, numberOr, type ModelSketch, type StageSketch } from "./descriptor";
 import { fineTuneFields } from "./fine-tune.schema";
 
 /**
@@ -39,3 +41,26 @@ export const PruneParams = z
   })
   .strict();
 export type PruneParams = z.infer<typeof PruneParams>;
+
+/** Structured: the input architecture with fewer channels (a bound-free estimate only for zoo architectures); unstructured: the same file, zeros inside. */
+function sketchPruning(input: ModelSketch, params: Record<string, unknown>): StageSketch {
+  if (params.method === "structured") {
+    const fraction = numberOr(params.channelFraction, 0.3);
+    const opts = input.arch && input.opts ? { ...input.opts, channelFraction: fraction } : undefined;
+    return {
+      model: input.arch && opts ? { ...input, opts, estimate: estimateArchitecture(input.arch, opts) } : { estimate: null },
+      note: `≈ ${Math.round(fraction * 100)} % of the channels removed`,
+    };
+  }
+  const sparsity = numberOr((params.schedule as Record<string, unknown> | undefined)?.finalSparsity, 0.5);
+  return { model: input, zeroFraction: sparsity, note: `${Math.round(sparsity * 100)} % of kernel weights zero: same file, smaller after gzip` };
+}
+
+export const pruneDescriptor = describeTechnique({
+  name: "prune",
+  label: "Pruning",
+  configSchema: PruneParams,
+  sketch: sketchPruning,
+  fitCases: { "prune-unstructured": { method: "unstructured" }, "prune-structured": { method: "structured" } },
+  fitKey: (params) => `prune-${params.method ?? "unstructured"}`,
+});

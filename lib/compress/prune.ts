@@ -10,7 +10,7 @@ import { cloneModel } from "./model-graph";
 import { applyMasks, computeMasks, disposeMasks, kernelSparsity, masksByPosition, masksFromPosition, type Masks } from "./prune-magnitude";
 import { resolveSchedule, sparsityAt } from "./prune-schedule";
 import { planChannelPruning, removeChannels, structuredCheck } from "./prune-structured";
-import { PruneParams } from "./prune.schema";
+import { PruneParams, pruneDescriptor } from "./prune.schema";
 import { throwIfCancelled } from "./cancel";
 import type { StageResult, Technique, TechniqueContext } from "./types";
 
@@ -97,10 +97,8 @@ async function pruneStructured(input: tf.LayersModel, params: PruneParams, ctx: 
   }
 }
 
-export const prune: Technique<PruneParams> = {
-  name: "prune",
-  label: "Pruning",
-  configSchema: PruneParams,
+export const prune = {
+  ...pruneDescriptor,
   check: (model, params) => (params.method === "structured" ? structuredCheck(model) : null),
   apply: (model, params, ctx) => (params.method === "structured" ? pruneStructured(model, params, ctx) : pruneUnstructured(model, params, ctx)),
-};
+} satisfies Technique<PruneParams>;

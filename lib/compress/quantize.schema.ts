@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeTechnique } from "./descriptor";
 
 export const QuantizeParams = z
   .object({
@@ -12,3 +13,15 @@ export const QuantizeParams = z
   })
   .strict();
 export type QuantizeParams = z.infer<typeof QuantizeParams>;
+
+export const quantizeDescriptor = describeTechnique({
+  name: "quantize",
+  label: "INT8 quantization",
+  configSchema: QuantizeParams,
+  // Its model is an fp32 graph plus activation ranges that only the INT8 exporter understands: distilling, pruning,
+  // clustering or re-quantizing it would silently drop or invalidate the ranges.
+  terminal: "quantize must be the last step of a branch",
+  sketch: (input) => ({ model: input, precision: "int8" }),
+  fitCases: { "quantize-ptq": { mode: "ptq" }, "quantize-qat": { mode: "qat" } },
+  fitKey: (params) => `quantize-${params.mode ?? "ptq"}`,
+});

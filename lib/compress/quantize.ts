@@ -16,7 +16,7 @@ import type { QuantizationParams } from "../onnx/quantize";
 import { activationQParams, fakeQuantActivation, fakeQuantWeights } from "./fake-quant";
 import { fineTune, trainableVariables } from "./fine-tune";
 import { foldBatchNorm, kernelLayers, kernelVariable, runGraph, type GraphHooks } from "./model-graph";
-import { QuantizeParams } from "./quantize.schema";
+import { QuantizeParams, quantizeDescriptor } from "./quantize.schema";
 import { throwIfCancelled } from "./cancel";
 import type { StageResult, Technique, TechniqueContext } from "./types";
 
@@ -119,10 +119,8 @@ async function apply(input: tf.LayersModel, params: QuantizeParams, ctx: Techniq
   }
 }
 
-export const quantize: Technique<QuantizeParams> = {
-  name: "quantize",
-  label: "INT8 quantization",
-  configSchema: QuantizeParams,
+export const quantize = {
+  ...quantizeDescriptor,
   // INT8 only exists as an ONNX export: a model the exporter cannot convert cannot be quantized (→ 422 up front).
   check: (model) => {
     try {
@@ -133,4 +131,4 @@ export const quantize: Technique<QuantizeParams> = {
     }
   },
   apply,
-};
+} satisfies Technique<QuantizeParams>;

@@ -1,75 +1,97 @@
-// The compression stages of a pipeline, zod only (the browser form imports this file). The lead's Pipeline
-// schema adds the `baseline` stage and calls `pipelineIssues` from a superRefine to turn bad orders into 400s.
+// The compression stages of a pipeline and their order rules, built from the technique descriptors (catalog.ts;
+// zod only: the browser form imports this file). The Pipeline schema (lib/schemas/pipeline.ts) adds the
+// `baseline` stage and calls `pipelineIssues` from a superRefine to turn bad orders into 400s.
 import { z } from "zod";
-import { ClusterParams } from "./cluster.schema";
-import { DistillParams } from "./distill.schema";
-import { NasParams } from "./nas.schema";
-import { PruneParams } from "./prune.schema";
-import { QuantizeParams } from "./quantize.schema";
+import { techniqueDescriptors } from "./catalog";
+import { paramsOf, type DataShape, type DraftStage, type PipelineIssue, type TechniqueDescriptor } from "./descriptor";
+
+export type { PipelineIssue } from "./descriptor";
 
 /** Index of an earlier stage whose model this stage reads (default: the previous stage). Makes branches possible. */
 const from = z.number().int().min(0).optional().describe("Read the model of this earlier stage instead of the previous one (a branch)");
 
 // .prefault({}) rather than .default({}): in zod 4, .default returns {} as-is, skipping the inner defaults.
-export const CompressionStage = z.discriminatedUnion("technique", [
-  z.object({ technique: z.literal("distill"), params: DistillParams.prefault({}), from }),
-  z.object({ technique: z.literal("prune"), params: PruneParams.prefault({}), from }),
-  z.object({ technique: z.literal("quantize"), params: QuantizeParams.prefault({}), from }),
-  z.object({ technique: z.literal("cluster"), params: ClusterParams.prefault({}), from }),
-  z.object({ technique: z.literal("nas"), params: NasParams.prefault({}), from }),
-]);
+type StageSchemaOf<D extends TechniqueDescriptor> = z.ZodObject<{ technique: z.ZodLiteral<D["name"]>; params: z.ZodPrefault<D["configSchema"]>; from: typeof from }>;
+type StageSchemasOf<T extends readonly TechniqueDescriptor[]> = { -readonly [K in keyof T]: StageSchemaOf<T[K]> };
+
+const stageSchemaOf = <D extends TechniqueDescriptor>(d: D): StageSchemaOf<D> =>
+  z.object({ technique: z.literal(d.name as D["name"]), params: d.configSchema.prefault({}) as z.ZodPrefault<D["configSchema"]>, from });
+
+export const CompressionStage = z.discriminatedUnion(
+  "technique",
+  techniqueDescriptors.map(stageSchemaOf) as unknown as StageSchemasOf<typeof techniqueDescriptors>,
+);
 export type CompressionStage = z.infer<typeof CompressionStage>;
 
-export const COMPRESSION_TECHNIQUES = ["distill", "prune", "quantize", "cluster", "nas"] as const;
+const descriptors = techniqueDescriptors as readonly TechniqueDescriptor[];
 
-export interface PipelineIssue {
-  path: (string | number)[];
-  message: string;
+const keepsModel = (technique: string) => descriptors.find((d) => d.name === technique)?.keepsModel === true;
+
+/**
+ * The stage whose model stage `index` hands on: itself, or — for a stage that keeps its model (an analysis) — the
+ * stage whose model it read, followed back. Stages after an analysis read that model, and its order rules apply.
+ */
+export function modelStageOf(stages: readonly DraftStage[], index: number, keeps: (technique: string) => boolean = keepsModel): number {
+  let at = index;
+  for (let hops = 0; at > 0 && hops < stages.length && keeps(stages[at]?.technique ?? ""); hops++) at = stages[at].from ?? at - 1;
+  return at;
 }
 
 /**
  * Order rules of a pipeline (stage 0 is the baseline). Each rule names the stage at fault:
- *  - `from` must point to an earlier stage;
- *  - an INT8 quantize stage is terminal: its model is an fp32 graph plus activation ranges that only the INT8
- *    exporter understands, so no technique may read from it (distilling, pruning, clustering or re-quantizing
- *    would silently drop or invalidate the ranges). Branch off an earlier stage with `from` instead;
- *  - nas builds its own architecture and compares against the baseline, so it must read from stage 0;
- *  - technique names must be known (the zod union already says so; repeated here for callers that skip it).
+ *  - technique names must be known (the zod union already says so; repeated here for callers that skip it);
+ *  - only the first stage is the baseline, and `from` must point to an earlier stage;
+ *  - no stage reads from a `terminal` technique's stage (INT8 quantize: branch off an earlier stage instead);
+ *  - a `readsBaseline` technique (nas) reads from stage 0;
+ *  (both about the model read: through a stage that keeps its model, the one it read — `modelStageOf`)
+ *  - then each technique's own `stageIssues` (a distillation's teacher, say).
  */
-export function pipelineIssues(stages: { technique: string; params: unknown; from?: number }[]): PipelineIssue[] {
+export function pipelineIssues(stages: readonly DraftStage[]): PipelineIssue[] {
   const issues: PipelineIssue[] = [];
-  const known = new Set<string>(["baseline", ...COMPRESSION_TECHNIQUES]);
-  stages.forEach((stage, i) => {
-    if (!known.has(stage.technique)) {
-      issues.push({ path: [i, "technique"], message: `unknown technique "${stage.technique}"` });
+  stages.forEach((stage, index) => {
+    const descriptor = descriptors.find((d) => d.name === stage.technique);
+    if (!descriptor && stage.technique !== "baseline") {
+      issues.push({ path: [index, "technique"], message: `unknown technique "${stage.technique}"` });
       return;
     }
-    if (i === 0) return; // the baseline; its own rules live with the Pipeline schema
-    if (stage.technique === "baseline") {
-      issues.push({ path: [i, "technique"], message: "only the first stage can be the baseline" });
+    if (index === 0) return; // the baseline; its own rules live with the Pipeline schema
+    if (!descriptor) {
+      issues.push({ path: [index, "technique"], message: "only the first stage can be the baseline" });
       return;
     }
-    const source = stage.from ?? i - 1;
-    if (stage.from !== undefined && (!Number.isInteger(stage.from) || stage.from < 0 || stage.from >= i)) {
-      issues.push({ path: [i, "from"], message: `stage ${i} can only read from an earlier stage (0…${i - 1}), not ${stage.from}` });
+    const source = stage.from ?? index - 1;
+    if (stage.from !== undefined && (!Number.isInteger(stage.from) || stage.from < 0 || stage.from >= index)) {
+      issues.push({ path: [index, "from"], message: `stage ${index} can only read from an earlier stage (0…${index - 1}), not ${stage.from}` });
       return;
     }
-    if (stages[source]?.technique === "quantize") {
+    const sourceField = stage.from === undefined ? "technique" : "from";
+    const modelStage = modelStageOf(stages, source);
+    const read = descriptors.find((d) => d.name === stages[modelStage]?.technique);
+    if (read?.terminal) {
       issues.push({
-        path: [i, stage.from === undefined ? "technique" : "from"],
-        message: `${stage.technique} cannot follow INT8 quantization (stage ${source}): quantize must be the last step of a branch; read from an earlier stage with "from" instead`,
+        path: [index, sourceField],
+        message: `${stage.technique} cannot follow ${read.label} (stage ${modelStage}): ${read.terminal}; read from an earlier stage with "from" instead`,
       });
     }
-    const params = (stage.params ?? {}) as { teacher?: string; teacherRunId?: string };
-    if (stage.technique === "distill" && params.teacher === "input" && (params as { student?: string }).student === "input") {
-      issues.push({ path: [i, "params", "teacher"], message: 'the student and the teacher cannot both be the input model (set teacher to "baseline")' });
+    if (descriptor.readsBaseline && modelStage !== 0) {
+      issues.push({ path: [index, sourceField], message: `${stage.technique} ${descriptor.readsBaseline} and must read from the baseline (stage 0), not stage ${modelStage}; set "from": 0` });
     }
-    if (stage.technique === "distill" && params.teacher === "run" && !params.teacherRunId) {
-      issues.push({ path: [i, "params", "teacherRunId"], message: 'teacher "run" needs teacherRunId: the id of the run whose model teaches' });
-    }
-    if (stage.technique === "nas" && source !== 0) {
-      issues.push({ path: [i, stage.from === undefined ? "technique" : "from"], message: `nas searches a new architecture and must read from the baseline (stage 0), not stage ${source}; set "from": 0` });
-    }
+    const params = paramsOf(stage);
+    issues.push(...(descriptor.stageIssues?.(params, { index, source, sourceField, stages }) ?? []));
   });
   return issues;
+}
+
+/**
+ * What each stage's `checkBeforeQueue` can tell from its params and the data's shape alone: a well-formed pipeline
+ * the run cannot satisfy (→ 422 at submission, not a failed run). Stages whose params do not parse are left to
+ * the schema's 400s.
+ */
+export function queueIssues(stages: readonly DraftStage[], data: DataShape): PipelineIssue[] {
+  return stages.flatMap((stage, index) => {
+    const descriptor = descriptors.find((d) => d.name === stage.technique);
+    const params = descriptor?.checkBeforeQueue ? descriptor.configSchema.safeParse(stage.params ?? {}) : undefined;
+    const problem = params?.success ? descriptor!.checkBeforeQueue!(params.data, data) : null;
+    return problem ? [{ path: [index, "params"], message: `Stage ${index} (${stage.technique}): ${problem}` }] : [];
+  });
 }

@@ -6,6 +6,7 @@ import type { ImageSplit } from "../ml/data/types";
 import type { CheckpointStore } from "../ml/checkpoint-store";
 import type { TrainingSetup, TrainSettings } from "../ml/train";
 import type { QuantizationParams } from "../onnx/quantize";
+import type { ChildRun, TechniqueDescriptor } from "./descriptor";
 
 export interface TechniqueProgress {
   phase: "training" | "calibrating" | "searching";
@@ -70,14 +71,30 @@ export interface StageResult {
   /** For int8: what exportOnnx({ precision: "int8", quantization }) needs. */
   quantization?: QuantizationParams;
   details?: Record<string, unknown>;
-  candidates?: NasCandidate[];
 }
 
-export interface Technique<P> {
-  name: string;
-  label: string;
+/** What a technique that writes no model (descriptor.keepsModel: an analysis) returns: what it found. */
+export interface AnalysisResult {
+  details: Record<string, unknown>;
+}
+
+/** NAS's result: the stage's model and every architecture it sampled (written as child runs). */
+export interface NasResult extends StageResult {
+  candidates: NasCandidate[];
+}
+
+/**
+ * A technique as the worker runs it: its tfjs-free descriptor (descriptor.ts: name, params, order rules, checks
+ * before queueing) plus what needs the built model.
+ */
+export interface Technique<P, R extends StageResult | AnalysisResult = StageResult> extends Omit<TechniqueDescriptor, "configSchema"> {
   configSchema: z.ZodType<P>;
-  /** A reason the technique cannot apply to this model (→ 422 before queueing), or null. */
+  /**
+   * A reason the technique cannot apply to this model, or null. Run by the worker before the stage trains (the run
+   * fails at once, no retry) and on every uploaded model (its technique fit, → 422 at submission).
+   */
   check?(model: tf.LayersModel, params: P): string | null;
-  apply(model: tf.LayersModel, params: P, ctx: TechniqueContext): Promise<StageResult>;
+  apply(model: tf.LayersModel, params: P, ctx: TechniqueContext): Promise<R>;
+  /** The runs the stage adds under its run, from its result (NAS: one per sampled architecture). */
+  childRuns?(result: R, params: P): ChildRun[];
 }

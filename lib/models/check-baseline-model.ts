@@ -1,6 +1,8 @@
 // At submission: a pipeline whose baseline loads an uploaded model gets a 422 now, not a failure in the worker,
 // when the model does not exist, was checked on another dataset, expects other preprocessing than the pipeline
 // feeds, or a later stage's technique cannot apply to it (as its upload found).
+import { descriptorOf } from "../compress/catalog";
+import { paramsOf } from "../compress/descriptor";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { isLabPreprocessing } from "./preprocess";
@@ -9,13 +11,9 @@ import type { TechniqueFit } from "./technique-fit";
 
 const refuse = (message: string, path: (string | number)[]) => new AppError("unprocessable", message, [{ path, message }]);
 
-/** The technique-fit entry (lib/models/technique-fit.ts) a stage depends on, if any. */
+/** The technique-fit entry (lib/models/technique-fit.ts) a stage depends on, as its descriptor keys it, if any. */
 function fitKey(stage: { technique: string; params?: unknown }): string | undefined {
-  const p = (stage.params ?? {}) as { method?: string; mode?: string };
-  if (stage.technique === "prune") return `prune-${p.method ?? "unstructured"}`;
-  if (stage.technique === "quantize") return `quantize-${p.mode ?? "ptq"}`;
-  if (stage.technique === "distill" || stage.technique === "cluster") return stage.technique;
-  return undefined;
+  return descriptorOf(stage.technique)?.fitKey?.(paramsOf(stage));
 }
 
 export async function checkBaselineModel(db: Db, pipeline: { technique: string; params?: unknown }[], datasetId: string): Promise<void> {

@@ -1,4 +1,4 @@
-// The architectures a NAS stage sampled, each a child run (lib/pipeline/nas-candidate-runs.ts): what the search
+// The architectures a NAS stage sampled, each a child run (lib/pipeline/child-runs.ts): what the search
 // measured of them, the Pareto set over cost and proxy accuracy, and the one it trained fully.
 import type { RunSnapshot } from "@/lib/runs/run-snapshot";
 import { compact, count, ms, pct } from "../../_components/format";
