@@ -5,27 +5,20 @@
 // accuracy is scored in onnxruntime-node on held-out validation images — never the test split, so what later
 // stages choose from the analysis is not tuned on the numbers they are judged by.
 import type * as tf from "@tensorflow/tfjs";
-import { splitAsFloat } from "../ml/tensors";
 import { buildGraph } from "../onnx/export";
 import { AnalyzeParams, analyzeDescriptor } from "./analyze.schema";
 import { throwIfCancelled } from "./cancel";
 import { calibrationImages } from "./quantize";
 import { AnalysisReport, type AnalysisLayer } from "./sensitivity/analysis-report";
-import { scoreModel, type ScoringSet } from "./sensitivity/evaluate-onnx-split";
+import { scoreModel, scoringSetOf } from "./sensitivity/evaluate-onnx-split";
 import { layerCosts } from "./sensitivity/layer-costs";
 import { pruningSensitivity, type PruningSensitivity } from "./sensitivity/pruning-sensitivity";
 import { quantizationSensitivity, type QuantizationSensitivity } from "./sensitivity/quantization-sensitivity";
 import type { AnalysisResult, Technique, TechniqueContext } from "./types";
 
-/** The first `images` validation examples as a scoring set. */
-export function validationSet(ctx: Pick<TechniqueContext, "val">, images: number): ScoringSet {
-  const { images: x, shape } = splitAsFloat(ctx.val, images);
-  return { images: x, shape, labels: ctx.val.labels.subarray(0, shape[0]) };
-}
-
 async function apply(model: tf.LayersModel, params: AnalyzeParams, ctx: TechniqueContext): Promise<AnalysisResult> {
   throwIfCancelled(ctx);
-  const val = validationSet(ctx, params.images);
+  const val = scoringSetOf(ctx.val, params.images);
   const kernelCount = model.layers.filter((l) => ["Conv2D", "DepthwiseConv2D", "Dense"].includes(l.getClassName())).length;
   const steps = 1 + (params.quantization ? kernelCount : 0) + (params.pruning ? 2 * kernelCount : 0);
   let done = 0;
