@@ -40,6 +40,7 @@ const EFFECT: Record<Tech, [number, number, number, number, number, number]> = {
   quantize: [-0.006, 0.55, 0.27, 1, 1, 0],
   cluster: [-0.01, 1, 0.45, 1, 1, 0],
   nas: [-0.015, 0.45, 0.4, 0.4, 0.35, 0],
+  analyze: [0, 1, 1, 1, 1, 0], // measures, writes no model (no seeded pipeline uses it)
 };
 
 /** Candidates each succeeded NAS stage records (the last one over budget). */

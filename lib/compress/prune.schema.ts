@@ -37,6 +37,11 @@ export const PruneParams = z
     channelFraction: z.number().gt(0).lt(1).default(0.3).describe("Structured: fraction of channels removed from every prunable channel group"),
     criterion: z.enum(["l1", "l2"]).default("l1").describe("Structured: filter importance = L1 or L2 norm of its weights"),
     minChannels: z.number().int().min(1).default(4).describe("Structured: never keep fewer channels than this in a group"),
+    allocation: z
+      .enum(["uniform", "sensitivity"])
+      .default("uniform")
+      .describe("uniform: every layer (or channel group) at the target; sensitivity: per-layer amounts from measured pruning curves, meeting the same global target with the least predicted loss"),
+    sensitivityImages: z.number().int().min(50).max(20_000).default(1000).describe("Sensitivity allocation: validation images the per-layer curves are scored on"),
     ...fineTuneFields,
   })
   .strict();
@@ -61,6 +66,10 @@ export const pruneDescriptor = describeTechnique({
   label: "Pruning",
   configSchema: PruneParams,
   sketch: sketchPruning,
+  stageIssues: (params, { index }) =>
+    params.allocation === "sensitivity" && params.method !== "structured" && params.scope === "global"
+      ? [{ path: [index, "params", "scope"], message: 'sensitivity allocation sets each layer\'s own sparsity: use scope "layer" (global ranking is another allocation)' }]
+      : [],
   fitCases: { "prune-unstructured": { method: "unstructured" }, "prune-structured": { method: "structured" } },
   fitKey: (params) => `prune-${params.method ?? "unstructured"}`,
 });

@@ -9,7 +9,7 @@ import type { QuantizationParams } from "../onnx/quantize";
 import type { ChildRun, TechniqueDescriptor } from "./descriptor";
 
 export interface TechniqueProgress {
-  phase: "training" | "calibrating" | "searching";
+  phase: "training" | "calibrating" | "searching" | "evaluating";
   epoch?: number;
   epochs?: number;
   batch?: number;

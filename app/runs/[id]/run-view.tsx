@@ -12,6 +12,7 @@ import { bytes, count, duration, ms, pct, when } from "../../_components/format"
 import { StatusBadge } from "../../_components/status-badge";
 import { ConfusionMatrix } from "./confusion-matrix";
 import { NasCandidates } from "./nas-candidates";
+import { StageAnalyses } from "./stage-analysis";
 import { StageTable } from "./stage-table";
 import { TrainingCurves } from "./training-curves";
 
@@ -169,6 +170,8 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
           <NasCandidates runs={run.children} />
         </>
       ) : null}
+
+      <StageAnalyses runId={run.id} stages={run.stages} />
 
       <h2>Training curves</h2>
       <div className="panel"><TrainingCurves metrics={run.metrics} stages={run.stages} /></div>
