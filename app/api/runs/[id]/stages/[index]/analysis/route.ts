@@ -1,5 +1,5 @@
 // GET /api/runs/:id/stages/:index/analysis?format=csv|json — an analyze stage's per-layer sensitivity as a download.
-import { downloadResponse } from "@/lib/dashboard/csv";
+import { downloadResponse } from "@/lib/http/download";
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/route";
 import { exportStageAnalysis } from "@/lib/runs/export-stage-analysis";
