@@ -28,6 +28,37 @@ const base = {
 };
 const sweep12 = { base, method: "grid", parameters: { [SPARSITY]: { values: [0.3, 0.5, 0.7] }, [WIDTH]: { values: [0.25, 0.5] } }, maxRuns: 12, seeds: [1, 2] };
 
+/** Checks a stopped trial against the rule: at its stopping stage the runs it names beat it, with its seed. */
+async function expectStoppedByRule(snapshot: SweepSnapshot, r: SweepSnapshot["runs"][number]) {
+  expect(r.status).toBe("cancelled");
+  expect(r.stoppedEarly, `run ${r.id} cancelled without a reason`).not.toBeNull();
+  const at = r.stoppedEarly!.stageIndex;
+  expect(at).toBeLessThan(r.stages - 1);
+  const stageOf = async (runId: string) => {
+    const s = await db().stage.findUniqueOrThrow({ where: { runId_index: { runId, index: at } } });
+    return { runId, accuracy: s.accuracy, sizeBytes: s.sizeBytes, latencyMs: s.latencyP50Ms };
+  };
+  const winners = await Promise.all([r.stoppedEarly!.bySize, r.stoppedEarly!.byLatency].map(stageOf));
+  expect(earlyStopOf(await stageOf(r.id), winners, snapshot.sweep.earlyTermination.accuracyMargin)).not.toBeNull();
+  for (const w of [r.stoppedEarly!.bySize, r.stoppedEarly!.byLatency]) {
+    expect(snapshot.runs.find((x) => x.id === w)).toMatchObject({ seed: r.seed, status: "succeeded" });
+  }
+  const stages = await db().stage.findMany({ where: { runId: r.id }, orderBy: { index: "asc" } });
+  expect(stages.filter((s) => s.index > at).every((s) => s.status === "pending")).toBe(true);
+}
+
+async function waitForSweep(sweepId: string): Promise<SweepSnapshot> {
+  return waitFor(
+    "every run of the sweep to end",
+    async () => {
+      const s = (await (await get(sweepId)).json()) as SweepSnapshot;
+      return s.runs.every((r) => ["succeeded", "failed", "cancelled"].includes(r.status)) && s;
+    },
+    900_000,
+    2_000,
+  );
+}
+
 async function counts() {
   return Promise.all([db().run.count(), db().experiment.count(), db().sweep.count()]);
 }
@@ -91,15 +122,7 @@ describe("POST /api/sweeps", () => {
       expect(new Set(runs.map((r) => r.experimentId))).toEqual(new Set([experimentId]));
       for (const id of runIds) expect((await pipelineQueue().getJob(id))?.data).toEqual({ runId: id });
 
-      const snapshot = await waitFor(
-        "every run of the sweep to end",
-        async () => {
-          const s = (await (await get(sweepId)).json()) as SweepSnapshot;
-          return s.runs.every((r) => ["succeeded", "failed", "cancelled"].includes(r.status)) && s;
-        },
-        900_000,
-        2_000,
-      );
+      const snapshot = await waitForSweep(sweepId);
       expect(snapshot.runs.filter((r) => r.status === "failed"), worker.output().slice(-3000)).toEqual([]);
       expect(snapshot.runs).toHaveLength(12);
       const values = new Set(snapshot.runs.map((r) => `${r.values[SPARSITY]}/${r.values[WIDTH]}/${r.seed}`));
@@ -120,30 +143,39 @@ describe("POST /api/sweeps", () => {
 
       // Every stopped trial was stopped by the rule: at its stopping stage a succeeded trial with its seed was
       // more accurate by the margin at no more size (and one at no more latency). Others ran every stage.
-      const margin = snapshot.sweep.earlyTermination.accuracyMargin;
       for (const r of snapshot.runs) {
-        if (r.status === "succeeded") {
-          expect(r.stagesDone).toBe(3);
-          continue;
-        }
-        expect(r.status).toBe("cancelled");
-        expect(r.stoppedEarly, `run ${r.id} cancelled without a reason`).not.toBeNull();
-        const at = r.stoppedEarly!.stageIndex;
-        expect(at).toBeLessThan(2);
-        const stageOf = async (runId: string) => {
-          const s = await db().stage.findUniqueOrThrow({ where: { runId_index: { runId, index: at } } });
-          return { runId, accuracy: s.accuracy, sizeBytes: s.sizeBytes, latencyMs: s.latencyP50Ms };
-        };
-        const winners = await Promise.all([r.stoppedEarly!.bySize, r.stoppedEarly!.byLatency].map(stageOf));
-        expect(earlyStopOf(await stageOf(r.id), winners, margin)).not.toBeNull();
-        expect(snapshot.runs.find((w) => w.id === r.stoppedEarly!.bySize)?.seed).toBe(r.seed);
-        const stages = await db().stage.findMany({ where: { runId: r.id }, orderBy: { index: "asc" } });
-        expect(stages.filter((s) => s.index > at).every((s) => s.status === "pending")).toBe(true);
+        if (r.status === "succeeded") expect(r.stagesDone).toBe(3);
+        else await expectStoppedByRule(snapshot, r);
       }
       expect(snapshot.counts.succeeded).toBeGreaterThanOrEqual(2); // at least the first trial of each seed finishes
       const best = snapshot.runs.find((r) => r.id === snapshot.best.accuracy)!;
       expect(best.accuracy).toBe(Math.max(...snapshot.runs.filter((r) => r.status === "succeeded").map((r) => r.accuracy!)));
       console.log(`[sweep test] ${JSON.stringify(snapshot.counts)}; stopped: ${snapshot.runs.filter((r) => r.stoppedEarly).map((r) => r.stoppedEarly!.message).join(" | ")}`);
     }, 1_200_000);
+
+    it("stops a trial that a finished one beats at its distillation stage: more accurate, smaller and faster", async () => {
+      // Grid order with one worker slot: (good lr, width 0.25) finishes first; (no-learning lr 1e-7, width 1) is then
+      // near chance after distillation and 4× wider — beaten at stage 1 on both fronts, so it stops there.
+      await worker.stop();
+      worker = await startWorkerProcess({ WORKER_CONCURRENCY: "1" });
+      const LR = "pipeline.1.params.learningRate";
+      const res = await post({
+        base: { ...base, name: "early stop test", training: { ...base.training, trainLimit: 512 }, pipeline: [base.pipeline[0], { technique: "distill", params: { student: "mobilenet-v2", epochs: 3 } }, base.pipeline[2]] },
+        method: "grid",
+        parameters: { [LR]: { values: [0.003, 1e-7] }, [WIDTH]: { values: [0.25, 1] } },
+        maxRuns: 4,
+        seeds: [5],
+      });
+      expect(res.status).toBe(201);
+      const snapshot = await waitForSweep((await res.json()).sweepId);
+      expect(snapshot.runs.filter((r) => r.status === "failed"), worker.output().slice(-3000)).toEqual([]);
+      const find = (lr: number, width: number) => snapshot.runs.find((r) => r.values[LR] === lr && r.values[WIDTH] === width)!;
+      expect(find(0.003, 0.25).status).toBe("succeeded");
+      const hopeless = find(1e-7, 1);
+      expect(hopeless.stoppedEarly, JSON.stringify(snapshot.runs)).toMatchObject({ stageIndex: 1, bySize: find(0.003, 0.25).id });
+      for (const r of snapshot.runs) if (r.status !== "succeeded") await expectStoppedByRule(snapshot, r);
+      expect(snapshot.counts.stoppedEarly).toBeGreaterThanOrEqual(1);
+      console.log(`[early stop test] ${snapshot.runs.map((r) => r.stoppedEarly?.message ?? `${r.values[LR]}/${r.values[WIDTH]} ${r.status} ${r.accuracy}`).join(" | ")}`);
+    }, 900_000);
   });
 });
