@@ -8,6 +8,12 @@ import { CreateExperiment } from "../schemas/experiment";
 import type { CreateSweep } from "../schemas/sweep";
 import { bodyOf, describeCombination, expandSweep, seedsOf, type Combination } from "./expand-sweep";
 
+/**
+ * The parameters as a list, so their order (the grid's, the page's axes) survives PostgreSQL's jsonb, which
+ * reorders object keys. getSweep turns it back into the request's object.
+ */
+const storedParameters = (parameters: CreateSweep["parameters"]) => Object.entries(parameters).map(([path, p]) => ({ path, ...p }));
+
 /** One combination's error, naming it: "combination 4 of 12 (pipeline.2…=1.2, seed 7): <what is wrong>". */
 function combinationError(c: Combination, index: number, total: number, error: unknown): AppError {
   const name = `combination ${index + 1} of ${total} (${describeCombination(c)})`;
@@ -48,7 +54,7 @@ export async function createSweep(db: Db, sweep: CreateSweep) {
   });
   try {
     const created = await db.sweep.create({
-      data: { experimentId: experiment.id, method: sweep.method, parameters: sweep.parameters, maxRuns: sweep.maxRuns, seeds: seedsOf(sweep), earlyTermination: sweep.earlyTermination },
+      data: { experimentId: experiment.id, method: sweep.method, parameters: storedParameters(sweep.parameters), maxRuns: sweep.maxRuns, seeds: seedsOf(sweep), earlyTermination: sweep.earlyTermination },
     });
     const runIds: string[] = [];
     for (const [i, input] of inputs.entries()) {

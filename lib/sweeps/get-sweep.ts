@@ -7,6 +7,12 @@ import type { StoppedEarly } from "./stop-early";
 
 const Values = z.record(z.string(), SweptValue);
 
+/** Sweep.parameters as stored (a list of { path, ...parameter }, in the request's order) → the request's object. */
+function parametersOf(stored: unknown) {
+  const list = z.array(z.looseObject({ path: z.string() })).parse(stored);
+  return Object.fromEntries(list.map(({ path, ...p }) => [path, SweepParameter.parse(p)]));
+}
+
 /** The lowest (or highest) `key` among the succeeded runs: the best run of one objective. */
 function bestBy<R extends { id: string; status: string }>(runs: R[], value: (r: R) => number | null, better: "min" | "max"): string | null {
   let best: R | null = null;
@@ -53,7 +59,7 @@ export async function getSweep(db: Db, id: string): Promise<SweepSnapshot> {
   return {
     sweep: {
       id: sweep.id, experimentId: sweep.experimentId, name: sweep.experiment.name, method: sweep.method === "random" ? "random" : "grid",
-      parameters: z.record(z.string(), SweepParameter).parse(sweep.parameters), maxRuns: sweep.maxRuns, seeds: z.array(z.number().int()).parse(sweep.seeds),
+      parameters: parametersOf(sweep.parameters), maxRuns: sweep.maxRuns, seeds: z.array(z.number().int()).parse(sweep.seeds),
       earlyTermination: EarlyTermination.parse(sweep.earlyTermination), createdAt: sweep.createdAt.toISOString(),
     },
     runs,
