@@ -11,6 +11,7 @@ test.setTimeout(2_400_000);
 
 /** Drags along an axis's hit area from one position to another (0 = bottom, 1 = top of the axis). */
 async function brush(page: Page, area: Locator, from: number, to: number) {
+  await area.scrollIntoViewIfNeeded(); // the mouse moves in viewport coordinates: the whole axis must be on screen
   const box = (await area.boundingBox())!;
   const pad = 6; // the hit area reaches 6 px past each end of the axis
   const y = (p: number) => box.y + pad + (1 - p) * (box.height - 2 * pad);
