@@ -7,7 +7,7 @@ import { positionOf, valueAt, type Axis, type Brushes } from "@/lib/dashboard/pa
 import type { SweepRunResponse } from "@/lib/schemas/sweep";
 
 const H = 260;
-const PAD = { top: 28, bottom: 34, left: 40, right: 40 };
+const PAD = { top: 28, bottom: 34, left: 90, right: 70 }; // room for the outer axes' labels and ticks
 
 export function ParallelCoordinates({ axes, runs, brushes, passing, onBrush }: {
   axes: Axis[];
@@ -18,7 +18,7 @@ export function ParallelCoordinates({ axes, runs, brushes, passing, onBrush }: {
 }) {
   const svg = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<{ key: string; from: number; to: number } | null>(null);
-  const width = Math.max(520, axes.length * 150);
+  const width = Math.max(560, PAD.left + PAD.right + (axes.length - 1) * 150);
   const xOf = (i: number) => PAD.left + (axes.length === 1 ? 0 : (i * (width - PAD.left - PAD.right)) / (axes.length - 1));
   const yOf = (p: number) => PAD.top + (1 - p) * (H - PAD.top - PAD.bottom);
   /** The pointer's position on the axes, 0 (bottom) … 1 (top), from its place in the SVG. */

@@ -10,7 +10,7 @@ import { bytes, ms, pct } from "@/app/_components/format";
 
 const W = 640;
 const H = 300;
-const PAD = { top: 12, right: 16, bottom: 40, left: 56 };
+const PAD = { top: 12, right: 40, bottom: 40, left: 56 };
 type Cost = "sizeBytes" | "latencyMs";
 
 export function SweepScatter({ runs, groups, passing, describe }: {
