@@ -23,7 +23,7 @@ const HELP = `lab — Compression Lab client (LAB_URL, default http://127.0.0.1:
   lab download RUN [--stage N] [--kind onnx-int8] -o model.onnx
   lab compare RUN RUN…                           stages of several runs side by side
   lab models upload FILE --name N                needs POST /api/models (a newer lab; older ones answer 404)
-  lab sweep sweep.json                           needs POST /api/sweeps (a newer lab; older ones answer 404)
+  lab sweep sweep.json                           POST /api/sweeps: { base, method, parameters, maxRuns, seeds } (see the README)
 
   --json      machine output on stdout (progress still goes to stderr)
   --wait      follow the run (a progress bar on a terminal, plain lines otherwise), print its stage table,
@@ -342,7 +342,7 @@ async function sweep(args) {
   const { values, positionals } = parse(args, {}, { positionals: 1, usage: "lab sweep sweep.json [--json]" });
   const created = await postJson("/api/sweeps", readJsonFile(positionals[0], "sweep"));
   if (values.json) return printJson(created);
-  out(`created sweep ${created.sweep?.id ?? created.sweepId ?? created.id ?? ""}`);
+  out(`created sweep ${created.sweepId} with ${created.runIds?.length ?? 0} runs: ${baseUrl()}/sweeps/${created.sweepId}`);
 }
 
 /** The body of POST /api/experiments from the command line; a --preset is the server's, fitted to the architecture and dataset. */

@@ -77,6 +77,16 @@ export async function enqueueRun(runId: string): Promise<void> {
   }
 }
 
+/** Queues many runs in one Redis transaction (addBulk): a sweep is queued whole or not at all. */
+export async function enqueueRuns(runIds: readonly string[]): Promise<void> {
+  await ensureRedis();
+  try {
+    await pipelineQueue().addBulk(runIds.map((runId) => ({ name: "run", data: { runId }, opts: { ...jobOptions, jobId: runId } })));
+  } catch (e) {
+    throw new AppError("unavailable", `The job queue (Redis) refused the runs: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** One QueueEvents listener per web process, shared by every server-sent-event stream. */
 export function pipelineEvents(): QueueEvents {
   holder.labQueueEvents ??= new QueueEvents(QueueName.Pipeline, { connection: redisConnection("consumer"), prefix: env().QUEUE_PREFIX });

@@ -171,3 +171,27 @@ export const modelExample = {
   testImages: 500,
   createdAt: T0,
 };
+
+export const createSweepExample = {
+  base: { ...createExperimentExample, name: "int8 after pruning", pipeline: [{ technique: "baseline", params: {} }, { technique: "prune", params: {} }, { technique: "quantize", params: { mode: "ptq" } }] },
+  method: "grid",
+  parameters: { "pipeline.1.params.schedule.finalSparsity": { values: [0.3, 0.5] } },
+  maxRuns: 4,
+  seeds: [1, 2],
+};
+
+const sweepRun = (id: string, finalSparsity: number, seed: number, accuracy: number) => ({
+  id, status: "succeeded", seed, seedGroup: `g${finalSparsity}`, values: { "pipeline.1.params.schedule.finalSparsity": finalSparsity }, stoppedEarly: null,
+  accuracy, sizeBytes: 31_000, latencyMs: 0.07, stagesDone: 3, stages: 3,
+});
+
+export const sweepSnapshotExample = {
+  sweep: {
+    id: "cmswp1", experimentId: "cmexp1", name: "int8 after pruning", method: "grid", parameters: createSweepExample.parameters, maxRuns: 4, seeds: [1, 2],
+    earlyTermination: { enabled: true, accuracyMargin: 0.01 }, createdAt: T0,
+  },
+  runs: [sweepRun("cmrun1", 0.3, 1, 0.851), sweepRun("cmrun2", 0.3, 2, 0.847)],
+  groups: [{ key: "g0.3", values: { "pipeline.1.params.schedule.finalSparsity": 0.3 }, runIds: ["cmrun1", "cmrun2"], accuracy: { mean: 0.849, sd: 0.0028, n: 2 }, sizeBytes: { mean: 31_000, sd: 0, n: 2 }, latencyMs: { mean: 0.07, sd: 0, n: 2 } }],
+  best: { accuracy: "cmrun1", sizeBytes: "cmrun1", latencyMs: "cmrun1" },
+  counts: { succeeded: 2 },
+};

@@ -11,6 +11,7 @@ import { Login, LoginResponse, LogoutResponse } from "../schemas/auth";
 import { DatasetCreated, DatasetList } from "../schemas/dataset-response";
 import { CreateExperiment, ExperimentCreated } from "../schemas/experiment";
 import { PresetList, PresetsQuery } from "../schemas/preset";
+import { CreateSweep, SweepCreated, SweepIdParams, SweepSnapshot } from "../schemas/sweep";
 import { RunIdParams, RunProgress, StageParams } from "../schemas/run";
 import { ExportFormat, RunsExportQuery, StagePointsQuery } from "../schemas/run-queries";
 import { RunCancelled, RunList, RunSnapshot, StagePoints } from "../schemas/run-response";
@@ -138,6 +139,31 @@ export const OPERATIONS: ApiOperation[] = [
       { code: "unprocessable", when: "the dataset does not exist, or a technique cannot apply to this model", message: 'Unknown dataset "fashion-mnist2"', issues: [{ path: ["datasetId"], message: "unknown dataset" }] },
       { code: "unavailable", when: "the queue (Redis) cannot be reached; nothing is kept", message: "The job queue (Redis) is not reachable; nothing was queued. Try again shortly." },
     ],
+  },
+  {
+    method: "post",
+    path: "/api/sweeps",
+    tag: "Experiments",
+    summary: "Sweep settings: many runs of one experiment",
+    description:
+      "`base` is a POST /api/experiments body; each parameter is a dotted path into it (`pipeline.2.params.schedule.finalSparsity`) with `values` (grid or random) or a `min`/`max` range (random, optionally `log`). grid runs every combination, random draws maxRuns / seeds combinations; each runs once per seed. Every combination is validated as a single run before anything is queued. A trial beaten at the same stage by a finished one (same seed, at least `earlyTermination.accuracyMargin` more accurate, no larger and no slower) is stopped early: it ends `cancelled` with `stoppedEarly`.",
+    body: { schema: CreateSweep, example: ex.createSweepExample },
+    response: { status: 201, description: "the sweep, its experiment and its queued runs", schema: SweepCreated, example: { sweepId: "cmswp1", experimentId: "cmexp1", runIds: ["cmrun1", "cmrun2"] } },
+    errors: [
+      { code: "bad_request", when: "a combination is not a valid run, or the grid is larger than maxRuns", message: "combination 3 of 4 (pipeline.1.params.schedule.finalSparsity=1.2, seed 42) is not a valid run — pipeline.1.params.schedule.finalSparsity: Too big: expected number to be <1", issues: [{ path: ["base", "pipeline", 1, "params", "schedule", "finalSparsity"], message: "Too big: expected number to be <1" }] },
+      { code: "unprocessable", when: "the dataset does not exist, or a technique cannot apply to this model", message: 'combination 1 of 2 (training.epochs=1, seed 42): Unknown dataset "fashion-mnist2"' },
+      { code: "unavailable", when: "the queue (Redis) cannot be reached; nothing is kept", message: "The job queue (Redis) is not reachable; nothing was queued. Try again shortly." },
+    ],
+  },
+  {
+    method: "get",
+    path: "/api/sweeps/{id}",
+    tag: "Experiments",
+    summary: "Get a sweep",
+    description: "The sweep's runs with their swept values and final stage, the groups of runs that differ only in seed (mean ± sample standard deviation over the succeeded ones) and the best run per objective.",
+    params: SweepIdParams,
+    response: { status: 200, description: "the sweep", schema: SweepSnapshot, example: ex.sweepSnapshotExample },
+    errors: [notFound("Sweep")],
   },
   {
     method: "get",

@@ -25,6 +25,7 @@ import { PermanentError } from "./permanent-error";
 import { recordChildRuns } from "./child-runs";
 import { trainBaseline } from "./train-baseline";
 import { refreshRunSummary } from "../runs/run-summary";
+import { stopIfHopeless } from "../sweeps/stop-early";
 
 export interface JobContext {
   attempt: number; // 1-based
@@ -131,6 +132,8 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       });
       if (!done) return refusedOutcome(db, runId); // the stage was handed to another attempt meanwhile
       await refreshRunSummary(db, runId);
+      // A sweep's trial that is already beaten at this stage stops here (lib/sweeps/early-termination.ts).
+      if (run.sweepId && stageIndex < pipeline.length - 1 && (await stopIfHopeless(db, runId, run.sweepId, stageIndex))) return "cancelled";
     }
     // The run's verdict, from the verdicts just stored: a run that misses its requirements still succeeded.
     const stages = await db.stage.findMany({ where: { runId } });

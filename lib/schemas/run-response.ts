@@ -72,6 +72,10 @@ export const RunSnapshot = z.looseObject({
   startedAt: IsoDate.nullable(),
   finishedAt: IsoDate.nullable(),
   parentRunId: z.string().nullable(),
+  /** the sweep this run belongs to (GET /api/sweeps/{id}), its swept values, and why the sweep stopped it early */
+  sweepId: z.string().nullable().optional(),
+  sweepValues: Json.optional(),
+  stopReason: Json.optional(),
   experiment: z.looseObject({
     id: z.string(),
     name: z.string(),

@@ -10,6 +10,8 @@ import type { Architecture } from "@/lib/ml/models/architecture";
 import { CreateExperiment, type CreateExperimentInput } from "@/lib/schemas/experiment";
 import { PipelineEditor } from "./pipeline-editor";
 import { StageEstimates } from "./stage-estimates";
+import { sweepRunCount, SweepFields, type SweepRow } from "./sweep-fields";
+import { parseSeeds, parseSweepValues } from "@/lib/dashboard/sweep-draft";
 
 type Issue = { path: (string | number)[]; message: string };
 
@@ -45,6 +47,9 @@ export function NewExperimentForm({ datasets, architectures, techniques, models 
   const dataset = datasets.find((d) => d.id === datasetId) ?? datasets[0];
   const shape = { inputShape: dataset.inputShape, numClasses: dataset.numClasses };
   const [modelId, setModelId] = useState("");
+  const [sweepRows, setSweepRows] = useState<SweepRow[]>([]);
+  const [sweepSeeds, setSweepSeeds] = useState("");
+  const sweepRuns = sweepRunCount(sweepRows, sweepSeeds);
 
   function applyPreset(id: string, forArch: Architecture = arch, forShape = shape) {
     const preset = presetPipelines(forArch, forShape, techniques).find((p) => p.id === id);
@@ -103,6 +108,7 @@ export function NewExperimentForm({ datasets, architectures, techniques, models 
     setFormError(null);
     setSubmitting(true);
     try {
+      if (sweepRuns > 0) return await submitSweep(parsed.data);
       const response = await fetch("/api/experiments", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(parsed.data) });
       const body = await response.json();
       if (!response.ok) {
@@ -116,6 +122,23 @@ export function NewExperimentForm({ datasets, architectures, techniques, models 
     } finally {
       setSubmitting(false);
     }
+  }
+
+  /** With swept fields the form creates a sweep: a grid over them, × the seeds (default: the form's seed). */
+  async function submitSweep(base: CreateExperiment) {
+    const parameters = Object.fromEntries(sweepRows.filter((r) => parseSweepValues(r.values).length).map((r) => [r.path, { values: parseSweepValues(r.values) }]));
+    const seeds = parseSeeds(sweepSeeds);
+    const body = { base, method: "grid", parameters, maxRuns: sweepRuns, ...(seeds.length ? { seeds } : {}) };
+    const response = await fetch("/api/sweeps", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const answer = await response.json();
+    if (!response.ok) {
+      // A combination's issues point into the base body: shown next to the form's own field.
+      const issues = (answer.error?.issues ?? []).map((i: Issue) => ({ ...i, path: i.path[0] === "base" ? i.path.slice(1) : i.path }));
+      setErrors(fieldErrors(issues));
+      setFormError(answer.error?.message ?? `The server answered ${response.status}`);
+      return;
+    }
+    router.push(`/sweeps/${answer.sweepId}`);
   }
 
   const err = (name: string) => (errors[name] ? <span className="error" id={`${name}-error`} role="alert">{errors[name]}</span> : null);
@@ -237,6 +260,8 @@ export function NewExperimentForm({ datasets, architectures, techniques, models 
         <StageEstimates stages={stages} architecture={arch} shape={shape} />
       </fieldset>
 
+      <SweepFields stages={stages} techniques={techniques} rows={sweepRows} seeds={sweepSeeds} onChange={(rows, seeds) => { setSweepRows(rows); setSweepSeeds(seeds); }} />
+
       <fieldset>
         <legend>Requirements</legend>
         <p className="muted small" style={{ marginTop: 0 }}>Every stage is checked against the baseline (stage 0); the run page shows pass/fail per stage.</p>
@@ -262,7 +287,7 @@ export function NewExperimentForm({ datasets, architectures, techniques, models 
         {err("description")}
       </div>
       <div className="row">
-        <button className="button" type="submit" disabled={submitting}>{submitting ? "Starting…" : "Start run"}</button>
+        <button className="button" type="submit" disabled={submitting}>{submitting ? "Starting…" : sweepRuns > 0 ? `Start sweep (${sweepRuns} runs)` : "Start run"}</button>
       </div>
     </form>
   );

@@ -103,6 +103,15 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
         {run.experiment.baseArch} on {run.experiment.dataset.name} · seed {run.seed} · backend {run.backend ?? "not started"} · {duration(run.startedAt, run.finishedAt)}
       </p>
       {run.parentRunId ? <p className="muted" data-testid="parent-run">A NAS candidate of <a href={`/runs/${run.parentRunId}`}>this run</a>: measured during its search; the proxy accuracy is in the stage details.</p> : null}
+      {run.sweepId ? (
+        <p className="muted" data-testid="sweep-link">
+          A run of <a href={`/sweeps/${run.sweepId}`}>a sweep</a>
+          {run.sweepValues ? `: ${Object.entries(run.sweepValues as Record<string, unknown>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}` : ""}
+        </p>
+      ) : null}
+      {(run.stopReason as { reason?: string } | null)?.reason === "stoppedEarly" ? (
+        <div className="alert warn" data-testid="stopped-early">{(run.stopReason as { message: string }).message}</div>
+      ) : null}
       {actionError ? <div className="alert" role="alert">{actionError}</div> : null}
       {run.backendWarning ? <div className="alert warn">{run.backendWarning}</div> : null}
       {run.error ? <div className="alert" data-testid="run-error">{run.error}</div> : null}
