@@ -130,6 +130,7 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
                 <span className="name">{s.technique}</span>
                 <span><StatusBadge status={current ? "running" : s.status} /></span>
                 <span className="small mono">{s.accuracy != null ? pct(s.accuracy) : "\u00a0"}</span>
+                <PreservedLine details={s.details} />
               </div>
             </div>
           );
@@ -214,6 +215,16 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
       </div>
     </>
   );
+}
+
+/** What the stage kept of its input's sparsity and clustering (lib/compress/preserve.ts), when it received any. */
+function PreservedLine({ details }: { details: unknown }) {
+  const p = (details as { preserved?: { sparsityReceived?: number; sparsityKept?: number; clustersReceived?: number; clustersKept?: number | null } } | null)?.preserved;
+  if (!p || !(p.sparsityReceived || p.clustersReceived)) return null;
+  const parts: string[] = [];
+  if (p.sparsityReceived) parts.push(`sparsity ${pct(p.sparsityReceived, 0)} → ${pct(p.sparsityKept, 0)}`);
+  if (p.clustersReceived) parts.push(`≤${p.clustersReceived} values/ch → ${p.clustersKept ?? "—"}`);
+  return <span className="small mono muted" data-testid="stage-preserved" title="received from the input model → kept in this stage's model">{parts.join(" · ")}</span>;
 }
 
 function FragmentKV({ k, v }: { k: string; v: unknown }) {
