@@ -6,7 +6,7 @@ import { kernelLayers, kernelVariable } from "./model-graph";
 export type Masks = Map<tf.Variable, tf.Tensor>;
 
 /** Indices of the `k` smallest magnitudes of `values` (ties broken by position, so results are deterministic). */
-function smallest(values: Float32Array, k: number): Uint32Array {
+export function smallest(values: Float32Array, k: number): Uint32Array {
   const order = Uint32Array.from({ length: values.length }, (_, i) => i);
   order.sort((a, b) => Math.abs(values[a]) - Math.abs(values[b]) || a - b);
   return order.subarray(0, k);

@@ -95,18 +95,34 @@ export interface StructuredPlan {
   groups: { producers: string[]; channels: number; kept: number[] }[];
 }
 
-export function planChannelPruning(model: tf.LayersModel, opts: { fraction: number; criterion: "l1" | "l2"; minChannels: number }): { plan: StructuredPlan; keepOf: Map<number, number[]> } {
+export interface ChannelPruningOptions {
+  fraction: number;
+  criterion: "l1" | "l2";
+  minChannels: number;
+}
+
+/** The channels of one group that survive pruning `fraction` of them (ascending), or null when none would go. */
+export function keptChannels(g: ChannelGroup, opts: ChannelPruningOptions): number[] | null {
+  const importance = new Float64Array(g.channels);
+  for (const p of g.producers) filterNorms(p, opts.criterion).forEach((v, c) => (importance[c] += v));
+  const keepCount = Math.min(g.channels, Math.max(opts.minChannels, g.channels - Math.round(g.channels * opts.fraction)));
+  if (keepCount === g.channels) return null;
+  return Array.from({ length: g.channels }, (_, c) => c)
+    .sort((a, b) => importance[b] - importance[a] || a - b)
+    .slice(0, keepCount)
+    .sort((a, b) => a - b);
+}
+
+/** Every prunable group at the same `fraction`, or each group at its own (`fractionOf`, e.g. from sensitivity). */
+export function planChannelPruning(
+  model: tf.LayersModel,
+  opts: ChannelPruningOptions & { fractionOf?: (g: ChannelGroup) => number },
+): { plan: StructuredPlan; keepOf: Map<number, number[]> } {
   const keepOf = new Map<number, number[]>();
   const plan: StructuredPlan = { groups: [] };
   for (const g of channelGroups(model)) {
-    const importance = new Float64Array(g.channels);
-    for (const p of g.producers) filterNorms(p, opts.criterion).forEach((v, c) => (importance[c] += v));
-    const keepCount = Math.min(g.channels, Math.max(opts.minChannels, g.channels - Math.round(g.channels * opts.fraction)));
-    if (keepCount === g.channels) continue;
-    const kept = Array.from({ length: g.channels }, (_, c) => c)
-      .sort((a, b) => importance[b] - importance[a] || a - b)
-      .slice(0, keepCount)
-      .sort((a, b) => a - b);
+    const kept = keptChannels(g, { ...opts, fraction: opts.fractionOf ? opts.fractionOf(g) : opts.fraction });
+    if (!kept) continue;
     for (const id of g.tensors) keepOf.set(id, kept);
     plan.groups.push({ producers: g.producers.map((p) => p.name), channels: g.channels, kept });
   }

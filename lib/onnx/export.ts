@@ -159,6 +159,7 @@ export function buildGraph(model: tf.LayersModel, opts: Pick<ExportOptions, "out
         `ONNX export: layer ${e.layer.name} (${cls}) is not supported; supported: ${Object.keys(converters).join(", ")}`,
       );
     const inputs = e.inputs.map((t) => refs.get(t.id)!);
+    const firstNode = g.nodes.length;
     const outs = convert({
       g,
       layer: e.layer,
@@ -168,6 +169,7 @@ export function buildGraph(model: tf.LayersModel, opts: Pick<ExportOptions, "out
       base: e.layer.inboundNodes.length > 1 ? `${e.layer.name}_${e.layer.inboundNodes.indexOf(e.node)}` : e.layer.name,
       foldBn: e.foldBn,
     });
+    for (const n of g.nodes.slice(firstNode)) g.layerOfNode.set(n.name, e.layer.name);
     e.emits.forEach((t, i) => {
       const ref = { ...outs[i], shape: t.shape };
       refs.set(t.id, ref);

@@ -28,6 +28,9 @@ export class GraphBuilder {
   readonly initializers = new Map<string, Initializer>();
   /** Which ONNX value carries which tfjs layer output, for calibration lookups by the INT8 pass. */
   readonly calibrationKeys = new Map<string, string>();
+  /** Which tfjs layer each ONNX node was converted from (node name → layer name), so the INT8 pass can leave a
+   *  layer's ops float (`QuantizationParams.fp32Layers`). A folded BatchNorm's work belongs to its producer. */
+  readonly layerOfNode = new Map<string, string>();
   private readonly used = new Set<string>();
   private readonly constants = new Map<string, string>();
 

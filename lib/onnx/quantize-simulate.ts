@@ -2,7 +2,7 @@
  * The INT8 export simulated in tfjs, in float arithmetic with QDQ semantics: every activation the exporter
  * quantizes is rounded to its grid and back — `(clip(round(x / s) + zp, qmin, qmax) − zp) · s`, with the scale and
  * zero point the file holds (`QuantizationPlan`) — and every Conv/Dense kernel is put on its per-channel int8 grid
- * with the exporter's formula (scale = max|w| / 127). ORT runs the same quantization with integer kernels, so
+ * with the exporter's formula (scale = max|w| / 127), except the layers the export left FP32. ORT runs the same quantization with integer kernels, so
  * the two must agree up to requantization rounding: comparing them checks the export, not the cost of INT8
  * (that is the FP32 model vs ORT, measured separately).
  *
@@ -47,7 +47,7 @@ export function simulateInt8(
   if (problem) throw new Error(`INT8 simulation: ${problem}`);
   const keyOf = (layer: tf.layers.Layer) => (layer.inboundNodes.length === 1 ? layer.name : undefined);
   const hooks = {
-    kernel: (layer: tf.layers.Layer, kernel: tf.Tensor) => fakeQuantWeights(kernel, layer.getClassName()),
+    kernel: (layer: tf.layers.Layer, kernel: tf.Tensor) => (plan.fp32Layers.has(layer.name) ? kernel : fakeQuantWeights(kernel, layer.getClassName())),
     output: (layer: tf.layers.Layer, y: tf.Tensor) => {
       const key = keyOf(layer);
       const qp = key === undefined ? undefined : plan.activations.get(key);

@@ -4,13 +4,14 @@ import { readIdxSplit, DEFAULT_FASHION_MNIST_DIR } from "../ml/data/fashion-mnis
 import { existsSync } from "node:fs";
 import { calibrate } from "./calibrate";
 import { checkOnnx, findOnnxPython } from "./checker";
-import { exportOnnx } from "./export";
+import { foldBatchNorm } from "../compress/model-graph";
+import { exportOnnx, exportOnnxWithPlan } from "./export";
 import { DataType, decodeModel, type DecodedModel } from "./proto";
 import { activationQParams, quantizeBias, quantizeWeightsPerChannel, roundHalfEven } from "./quantize-weights";
 import { evaluateOnnx } from "./session";
 import { sizeOf } from "./size";
 import { benchCnn, mobileNetV2, randomImages, randomizeWeights, resnetBlocks, plainCnn } from "./test-models";
-import { compareOnnx, predictTfjs } from "./verify";
+import { compareOnnx, INT8_MIN_AGREEMENT, predictTfjs, verifyInt8 } from "./verify";
 
 const meanAbs = (x: Float32Array) => x.reduce((a, v) => a + Math.abs(v), 0) / x.length;
 
@@ -185,5 +186,69 @@ describe.runIf(fashion)("INT8 accuracy on Fashion-MNIST (tiny trained model)", (
     console.log(`fashion-mnist tiny: fp32 ${fp32.accuracy}, int8 ${int8.accuracy}`);
     expect(fp32.accuracy).toBeGreaterThan(0.7); // it learned something
     expect(fp32.accuracy - int8.accuracy).toBeLessThanOrEqual(0.01);
+  });
+});
+
+describe("mixed precision: fp32Layers", () => {
+  /** Conv/Gemm (by its output, named after its layer) → is its weight an int8 initializer behind a DequantizeLinear? */
+  function weightPrecision(m: DecodedModel): Map<string, "int8" | "fp32"> {
+    const init = new Map(m.initializers.map((t) => [t.name, t]));
+    const producer = new Map(m.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+    const out = new Map<string, "int8" | "fp32">();
+    for (const n of m.nodes.filter((n) => n.opType === "Conv" || n.opType === "Gemm")) {
+      const dq = producer.get(n.inputs[1]);
+      if (dq?.opType === "DequantizeLinear") out.set(n.outputs[0], init.get(dq.inputs[0])!.dtype === DataType.int8 ? "int8" : "fp32");
+      else out.set(n.outputs[0], init.get(n.inputs[1])!.dtype === DataType.float32 ? "fp32" : "int8");
+    }
+    return out;
+  }
+
+  it("leaves the named layers' weights and inputs float, the rest INT8, and still verifies against its simulation in ORT", async () => {
+    const raw = resnetBlocks();
+    randomizeWeights(raw, 21);
+    const { model } = await foldBatchNorm(raw);
+    raw.dispose();
+    const [, h, w, c] = model.inputs[0].shape as number[];
+    const quantization = await calibrate(model, randomImages(64, h, w, c, 2), { method: "minmax" });
+    const convs = model.layers.filter((l) => l.getClassName() === "Conv2D").map((l) => l.name);
+    const dense = model.layers.find((l) => l.getClassName() === "Dense")!.name;
+    // The first conv reads only the model input; the dense only the pooled features: both inputs lose their Q/DQ.
+    const fp32Layers = [convs[0], dense];
+    const { bytes, plan } = exportOnnxWithPlan(model, { precision: "int8", quantization: { ...quantization, fp32Layers } });
+    const m = decodeModel(bytes);
+    const precision = weightPrecision(m);
+    expect(precision.get(convs[0])).toBe("fp32");
+    expect(precision.get("logits")).toBe("fp32"); // the dense's output is the graph output, renamed
+    for (const name of convs.slice(1)) expect(precision.get(name), name).toBe("int8");
+    const producer = new Map(m.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+    const first = m.nodes.find((n) => n.outputs[0] === convs[0])!;
+    expect(first.inputs[0]).toBe("input"); // not a DequantizeLinear output
+    expect(producer.get(m.nodes.find((n) => n.opType === "Gemm")!.inputs[0])?.opType).not.toBe("DequantizeLinear");
+    expect(plan!.activations.has(model.inputs[0].sourceLayer.name)).toBe(false);
+    // The file is what its (mixed) simulation says it is, in ORT.
+    const images = randomImages(64, h, w, c, 3);
+    const r = await verifyInt8(model, bytes, plan!, images, [64, h, w, c]);
+    expect(r.top1Agreement).toBeGreaterThanOrEqual(INT8_MIN_AGREEMENT);
+    if (findOnnxPython()) expect(checkOnnx(bytes)).toMatchObject({ ok: true });
+    model.dispose();
+  });
+
+  it("every layer FP32 is the FP32 model; every layer but one leaves exactly that one's weights INT8", async () => {
+    const model = benchCnn();
+    randomizeWeights(model, 4);
+    const quantization = await calibrate(model, randomImages(16, 28, 28, 1), { method: "minmax" });
+    const all = model.layers.map((l) => l.name);
+    const none = exportOnnx(model, { precision: "int8", quantization: { ...quantization, fp32Layers: all } });
+    expect(decodeModel(none).nodes.filter((n) => n.opType === "QuantizeLinear" || n.opType === "DequantizeLinear")).toEqual([]);
+    const images = randomImages(32, 28, 28, 1, 9);
+    const r = await compareOnnx(model, none, images, [32, 28, 28, 1]);
+    expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+
+    const kernels = model.layers.filter((l) => l.getClassName() === "Conv2D" || l.getClassName() === "Dense").map((l) => l.name);
+    const only = kernels[1];
+    const one = decodeModel(exportOnnx(model, { precision: "int8", quantization: { ...quantization, fp32Layers: all.filter((n) => n !== only) } }));
+    const precision = weightPrecision(one);
+    expect([...precision].filter(([, p]) => p === "int8").map(([n]) => n)).toEqual([only]);
+    model.dispose();
   });
 });

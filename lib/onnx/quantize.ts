@@ -8,6 +8,11 @@
  * go through a fused activation first are not quantized themselves: ORT drops the Relu/Clip when the
  * following QuantizeLinear's range already clips at 0 (or 6), then fuses DQ→Conv→Q. The graph output
  * stays float, so logits are not rounded.
+ *
+ * Mixed precision (`fp32Layers`): the ops converted from those tfjs layers stay float — float weights, and no
+ * Q/DQ requested on their behalf. Activations are quantized per tensor, once for every reader: a tensor that an
+ * INT8 op reads is rounded even where an FP32 layer reads it too (what the tfjs simulation does as well, so the
+ * file still verifies against it). Leaving every layer but one FP32 measures that one layer's INT8 cost.
  */
 import type { GraphBuilder } from "./graph";
 import { attr } from "./graph";
@@ -30,6 +35,8 @@ export interface QuantizationParams {
   method?: "minmax" | "percentile" | "entropy" | "qat";
   percentile?: number;
   calibrationImages?: number;
+  /** tfjs layer names left in FP32 (mixed precision; see the header). Unknown names are ignored. */
+  fp32Layers?: string[];
 }
 
 /** Ops whose activation inputs (all non-initializer inputs) are quantized. */
@@ -47,10 +54,14 @@ const DATA_MOVEMENT = new Set(["Transpose", "Reshape", "Flatten", "Identity"]);
 export interface QuantizationPlan {
   activationType: ActivationType;
   activations: Map<string, QParams>;
+  /** Layers whose kernels stayed float (the simulation must not put them on the int8 grid). */
+  fp32Layers: Set<string>;
 }
 
 export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): QuantizationPlan {
   const type = params.activationType ?? "uint8";
+  const fp32 = new Set(params.fp32Layers ?? []);
+  const isInt8 = (n: OnnxNode) => !fp32.has(g.layerOfNode.get(n.name) ?? "");
   const producer = new Map<string, OnnxNode>();
   const consumers = new Map<string, OnnxNode[]>();
   for (const n of g.nodes) {
@@ -78,6 +89,7 @@ export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): Quan
   const isActivation = (v: string) => !g.initializers.has(v);
   const wanted = new Set<string>();
   for (const n of g.nodes) {
+    if (!isInt8(n)) continue;
     if (QUANTIZED_INPUTS.has(n.opType)) {
       const acts = n.opType === "Conv" || n.opType === "Gemm" ? [n.inputs[0]] : n.inputs.filter(isActivation);
       // Binary ops with a constant operand stay float: ORT only fuses them when every input is DQ'd.
@@ -99,7 +111,7 @@ export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): Quan
   }
 
   const qparams = new Map<string, QParams>();
-  const plan: QuantizationPlan = { activationType: type, activations: new Map() };
+  const plan: QuantizationPlan = { activationType: type, activations: new Map(), fp32Layers: fp32 };
   for (const v of wanted) {
     if (graphOutputs.has(v)) continue;
     const found = rangeOf(v);
@@ -131,7 +143,7 @@ export function quantizeGraph(g: GraphBuilder, params: QuantizationParams): Quan
 
   // Weights and biases of Conv/Gemm: int8 per-channel initializers behind DequantizeLinear(axis 0).
   for (const n of [...g.nodes]) {
-    if (n.opType !== "Conv" && n.opType !== "Gemm") continue;
+    if ((n.opType !== "Conv" && n.opType !== "Gemm") || !isInt8(n)) continue;
     if (n.opType === "Gemm" && n.attributes?.transB?.kind === "int" && n.attributes.transB.value !== 1) continue;
     const w = g.initializers.get(n.inputs[1]);
     if (!w || w.dtype !== "float32") continue;
