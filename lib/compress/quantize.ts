@@ -14,9 +14,11 @@ import { calibrate } from "../onnx/calibrate";
 import { buildGraph, calibrationKey } from "../onnx/export";
 import type { QuantizationParams } from "../onnx/quantize";
 import { activationQParams, fakeQuantActivation, fakeQuantWeights } from "./fake-quant";
+import { controlAccuracy, type AccuracyControl } from "./accuracy-control";
 import { clusterKernel, sharedKernel, type ClusteredKernel } from "./cluster";
 import { fineTune, trainableVariables } from "./fine-tune";
-import { foldBatchNorm, kernelLayers, kernelVariable, runGraph, type GraphHooks } from "./model-graph";
+import { cloneModel, foldBatchNorm, kernelLayers, kernelVariable, runGraph, type GraphHooks } from "./model-graph";
+import { scoreModel, type ScoringSet } from "./sensitivity/evaluate-onnx-split";
 import { applyMasks, disposeMasks, type Masks } from "./prune-magnitude";
 import { clusteredKernels, zeroMasks } from "./preserve";
 import { QuantizeParams, quantizeDescriptor } from "./quantize.schema";
@@ -45,6 +47,12 @@ function quantizedOutputs(model: tf.LayersModel): tf.layers.Layer[] {
     const consumers = l.outboundNodes.map((n) => n.outboundLayer.getClassName());
     return !(consumers.length === 1 && (consumers[0] === "ReLU" || consumers[0] === "Activation"));
   });
+}
+
+/** The validation split as onnxruntime scores it (float NHWC in [0, 1], labels). */
+export function validationSet(ctx: Pick<TechniqueContext, "val">): ScoringSet {
+  const { images, shape } = splitAsFloat(ctx.val);
+  return { images, shape, labels: ctx.val.labels };
 }
 
 const EMA_DECAY = 0.99;
@@ -144,7 +152,10 @@ async function apply(input: tf.LayersModel, params: QuantizeParams, ctx: Techniq
     const images = calibrationImages(ctx.train, params.calibrationImages, ctx.seed);
     let quantization: QuantizationParams;
     let preservedLayers: { maskedKernels: number; clusteredKernels: string[] } | undefined;
+    // Accuracy control needs the float kernels back for the layers it leaves FP32: a copy before snapping.
+    let float: tf.LayersModel | undefined;
     if (params.mode === "ptq") {
+      if (params.maxAccuracyDrop != null) float = await cloneModel(model);
       snapKernels(model);
       quantization = await calibrate(model, images, { method: params.calibration, percentile: params.percentile, activationType: params.activationType });
     } else {
@@ -158,10 +169,27 @@ async function apply(input: tf.LayersModel, params: QuantizeParams, ctx: Techniq
       } finally {
         disposePreserved(preserved);
       }
+      if (params.maxAccuracyDrop != null) float = await cloneModel(model);
       snapKernels(model);
     }
+    let accuracyControl: AccuracyControl | undefined;
+    if (float) {
+      try {
+        const val = validationSet(ctx);
+        const referenceAccuracy = (await scoreModel(input, { precision: "fp32" }, val)).accuracy;
+        const controlled = await controlAccuracy(model, float, quantization, {
+          maxAccuracyDropPp: params.maxAccuracyDrop!, referenceAccuracy, val, calibrationImages: images,
+          calibration: { method: params.calibration, percentile: params.percentile, activationType: params.activationType },
+          log: ctx.log, onStep: () => throwIfCancelled(ctx),
+        });
+        quantization = controlled.quantization;
+        accuracyControl = controlled.report;
+      } finally {
+        float.dispose();
+      }
+    }
     await ctx.onProgress({ phase: "calibrating", stageFraction: 1 });
-    return { model, precision: "int8", quantization, details: { mode: params.mode, calibration: params.calibration, foldedBatchNorms: folded, calibrationImages: quantization.calibrationImages, ...(preservedLayers ? { qatPreserved: preservedLayers } : {}) } };
+    return { model, precision: "int8", quantization, details: { mode: params.mode, calibration: params.calibration, foldedBatchNorms: folded, calibrationImages: quantization.calibrationImages, ...(preservedLayers ? { qatPreserved: preservedLayers } : {}), ...(accuracyControl ? { accuracyControl } : {}) } };
   } catch (e) {
     model.dispose();
     throw e;
