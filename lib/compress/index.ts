@@ -2,6 +2,7 @@
 // implementation. The record is keyed by the catalog's names, so a technique listed there without an
 // implementation here — or one whose implementation carries another name — is a type error.
 import { techniqueDescriptors, type TechniqueName } from "./catalog";
+import { auto } from "./auto";
 import { cluster } from "./cluster";
 import { distill } from "./distill";
 import { nas } from "./nas";
@@ -12,7 +13,7 @@ import type { StageResult, Technique } from "./types";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own params and result types
 type AnyTechnique = Technique<any, any>;
 
-const implementations: { [N in TechniqueName]: AnyTechnique & { name: N } } = { distill, prune, quantize, cluster, nas };
+const implementations: { [N in TechniqueName]: AnyTechnique & { name: N } } = { distill, prune, quantize, cluster, nas, auto };
 
 /** In the catalog's order. */
 export const techniques = techniqueDescriptors.map((d) => implementations[d.name]);
@@ -25,5 +26,6 @@ export function techniqueByName(name: string): Technique<unknown, StageResult> {
   return t as Technique<unknown, StageResult>;
 }
 
+export type { AutoCandidate, AutoResult } from "./auto";
 export type { StageResult, Technique, TechniqueContext, TechniqueProgress, NasCandidate, NasResult } from "./types";
 export type { ChildRun } from "./descriptor";
