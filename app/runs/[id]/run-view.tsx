@@ -11,6 +11,7 @@ import { RunProgress, type RunStatus } from "@/lib/schemas/run";
 import { bytes, count, duration, ms, pct, when } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { ConfusionMatrix } from "./confusion-matrix";
+import { AutoCandidates, isAutoCandidate } from "./auto-candidates";
 import { NasCandidates } from "./nas-candidates";
 import { StageTable } from "./stage-table";
 import { TrainingCurves } from "./training-curves";
@@ -101,7 +102,8 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
       <p className="muted">
         {run.experiment.baseArch} on {run.experiment.dataset.name} · seed {run.seed} · backend {run.backend ?? "not started"} · {duration(run.startedAt, run.finishedAt)}
       </p>
-      {run.parentRunId ? <p className="muted" data-testid="parent-run">A NAS candidate of <a href={`/runs/${run.parentRunId}`}>this run</a>: measured during its search; the proxy accuracy is in the stage details.</p> : null}
+      {run.parentRunId && run.stages[0]?.technique === "auto" ? <p className="muted" data-testid="parent-run">A candidate of <a href={`/runs/${run.parentRunId}`}>this run</a>&apos;s auto search: measured during it; its validation accuracy is in the stage details.</p> : null}
+      {run.parentRunId && run.stages[0]?.technique !== "auto" ? <p className="muted" data-testid="parent-run">A NAS candidate of <a href={`/runs/${run.parentRunId}`}>this run</a>: measured during its search; the proxy accuracy is in the stage details.</p> : null}
       {actionError ? <div className="alert" role="alert">{actionError}</div> : null}
       {run.backendWarning ? <div className="alert warn">{run.backendWarning}</div> : null}
       {run.error ? <div className="alert" data-testid="run-error">{run.error}</div> : null}
@@ -164,10 +166,16 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
       <RunVerdict run={run} rows={rows} />
       <StageTable rows={rows} requirements={run.requirements} shipStageIndex={run.shipStageIndex} testId="stage-table" />
 
-      {run.children.length ? (
+      {run.children.some((c) => !isAutoCandidate(c)) ? (
         <>
           <h2>NAS candidates</h2>
-          <NasCandidates runs={run.children} />
+          <NasCandidates runs={run.children.filter((c) => !isAutoCandidate(c))} />
+        </>
+      ) : null}
+      {run.children.some(isAutoCandidate) ? (
+        <>
+          <h2>Auto search: candidates</h2>
+          <AutoCandidates runs={run.children.filter(isAutoCandidate)} runName={run.experiment.name} />
         </>
       ) : null}
 
