@@ -1,6 +1,7 @@
 // The `auto` stage: the smallest (or fastest) INT8 model within an accuracy budget against the run's baseline,
 // found within a time budget. Three searches, each measured, never estimated:
-//   1. student architecture — the NAS space (nas-space.ts) sorted by cost (parameters for size, MACs for latency),
+//   1. student architecture — the NAS space (nas-space.ts) sorted by cost (its INT8 file's bytes, exact before any
+//      training, for size; MACs for latency),
 //      searched by bisection: each probe is distilled from the baseline, quantized with accuracy control and
 //      measured; within budget → try smaller, over → try larger. Accuracy grows with size, so the smallest
 //      feasible student is found in log2(space) probes;
@@ -14,6 +15,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { modelStats } from "../ml/model-stats";
 import { recalibrateBatchNorm } from "../ml/recalibrate-batchnorm";
+import { calibrate } from "../onnx/calibrate";
 import { exportOnnx } from "../onnx/export";
 import type { PairedSpeedup } from "../onnx/paired-speedup";
 import { sizeOf } from "../onnx/size";
@@ -26,7 +28,8 @@ import { classifierObjective, fineTune } from "./fine-tune";
 import { buildNasModel, configKey, paretoFront, type NasConfig } from "./nas-space";
 import { pairedLatency } from "./paired-latency";
 import { planChannelPruning, removeChannels, structuredCheck } from "./prune-structured";
-import { quantize, validationSet } from "./quantize";
+import { foldBatchNorm } from "./model-graph";
+import { calibrationImages, quantize, snapKernels, validationSet } from "./quantize";
 import { QuantizeParams } from "./quantize.schema";
 import { scoreModel, scoreOnnx } from "./sensitivity/evaluate-onnx-split";
 import type { StageResult, Technique, TechniqueContext } from "./types";
@@ -64,16 +67,33 @@ interface Probe extends AutoCandidate {
   int8: StageResult;
 }
 
-/** Every architecture of the space with its cost, cheapest first (duplicate costs: one kept). */
-function sortedSpace(params: AutoParams, ctx: TechniqueContext): { config: NasConfig; cost: number }[] {
+/** Images the size of an untrained student's INT8 file is found with (the file's size does not depend on them). */
+const SIZING_IMAGES = 16;
+
+/** The INT8 file's bytes: exact before training — weights are int8 whatever their values, so only the graph counts. */
+async function int8Bytes(model: tf.LayersModel, images: Float32Array): Promise<number> {
+  const { model: folded } = await foldBatchNorm(model);
+  try {
+    snapKernels(folded);
+    return exportOnnx(folded, { precision: "int8", quantization: await calibrate(folded, images, { method: "minmax" }) }).byteLength;
+  } finally {
+    folded.dispose();
+  }
+}
+
+/** Every architecture of the space with its cost — INT8 file bytes (size) or MACs (latency) — cheapest first. */
+async function sortedSpace(params: AutoParams, ctx: TechniqueContext): Promise<{ config: NasConfig; cost: number }[]> {
+  const images = calibrationImages(ctx.train, SIZING_IMAGES, ctx.seed);
   const out = new Map<number, { config: NasConfig; cost: number }>();
   for (const width of params.widths) for (const depth of params.depths) for (const kernel of params.kernels) for (const expansion of params.expansions) {
     const config = { width, depth, kernel, expansion };
     const model = buildNasModel(config, { inputShape: ctx.inputShape, numClasses: ctx.numClasses, seed: ctx.seed });
-    const stats = modelStats(model);
-    model.dispose();
-    const cost = params.objective === "size" ? stats.params : stats.macs;
-    if (!out.has(cost)) out.set(cost, { config, cost });
+    try {
+      const cost = params.objective === "size" ? await int8Bytes(model, images) : modelStats(model).macs;
+      if (!out.has(cost)) out.set(cost, { config, cost });
+    } finally {
+      model.dispose();
+    }
   }
   return [...out.values()].sort((a, b) => a.cost - b.cost);
 }
@@ -89,11 +109,11 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
   const budget = params.maxAccuracyDrop / 100;
   const baseStats = modelStats(ctx.baseline);
   // Students cheaper than the baseline; should the space hold none, all of it (the measurements will say so).
-  const everything = sortedSpace(params, ctx);
-  const baseCost = params.objective === "size" ? baseStats.params : baseStats.macs;
+  const everything = await sortedSpace(params, ctx);
+  const baseCost = params.objective === "size" ? exportOnnx(ctx.baseline, { precision: "fp32" }).byteLength : baseStats.macs;
   const smaller = everything.filter((s) => s.cost < baseCost);
   const space = smaller.length ? smaller : everything;
-  if (!smaller.length) ctx.log(`auto: no student of the space is cheaper than the baseline (${params.objective === "size" ? "parameters" : "MACs"} ${baseCost}); searching all of it`);
+  if (!smaller.length) ctx.log(`auto: no student of the space is cheaper than the baseline (${params.objective === "size" ? "FP32 bytes" : "MACs"} ${baseCost}); searching all of it`);
   ctx.log(`auto: baseline validation top-1 ${(baselineVal * 100).toFixed(2)}%, budget ${params.maxAccuracyDrop} pp, objective ${params.objective}, ${space.length} students in the space, ${params.budgetMinutes} min`);
 
   const probes: Probe[] = [];
