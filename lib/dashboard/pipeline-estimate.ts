@@ -62,6 +62,10 @@ export function estimatePipeline(stages: DraftStage[], arch: Architecture, shape
       note = `${Math.round(sparsity * 100)} % of kernel weights zero: same file, smaller after gzip`;
     } else if (stage.technique === "quantize") {
       precision = "int8";
+    } else if (stage.technique === "auto") {
+      k = { estimate: null };
+      precision = "int8";
+      note = "size known after the search: the smallest INT8 model within the accuracy budget";
     } else if (stage.technique === "nas") {
       const budget = (p.budget ?? {}) as Record<string, unknown>;
       if ((budget.kind ?? "params") === "params") {
