@@ -16,9 +16,10 @@ import type * as tf from "@tensorflow/tfjs";
 import { modelStats } from "../ml/model-stats";
 import { recalibrateBatchNorm } from "../ml/recalibrate-batchnorm";
 import { calibrate } from "../onnx/calibrate";
-import { exportOnnx } from "../onnx/export";
+import { exportOnnx, exportOnnxWithPlan } from "../onnx/export";
 import type { PairedSpeedup } from "../onnx/paired-speedup";
 import { sizeOf } from "../onnx/size";
+import { compareInt8, INT8_MIN_AGREEMENT } from "../onnx/verify";
 import type { AccuracyControl } from "./accuracy-control";
 import { AutoParams, autoDescriptor } from "./auto.schema";
 import { throwIfCancelled } from "./cancel";
@@ -52,6 +53,8 @@ export interface AutoCandidate {
   speedup: PairedSpeedup;
   /** Layers accuracy control left FP32. */
   fp32Layers: string[];
+  /** Top-1 agreement of the INT8 file with the tfjs simulation of its quantization (the runner's export check). */
+  int8Agreement: number;
   feasible: boolean;
   pareto: boolean;
   chosen: boolean;
@@ -66,6 +69,9 @@ interface Probe extends AutoCandidate {
   float: tf.LayersModel;
   int8: StageResult;
 }
+
+/** Validation images each probe's INT8 file is checked against its tfjs simulation on (as the stage runner checks). */
+const FIDELITY_IMAGES = 1_000;
 
 /** Images the size of an untrained student's INT8 file is found with (the file's size does not depend on them). */
 const SIZING_IMAGES = 16;
@@ -105,6 +111,8 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
   const fraction = () => Math.min(0.99, (Date.now() - started) / (deadline - started));
   const quiet: TechniqueContext = { ...ctx, onProgress: async () => {}, onEpochEnd: undefined, log: () => {} };
   const val = validationSet(ctx);
+  const pixels = ctx.inputShape.reduce((a, b) => a * b, 1);
+  const fidelityImages = Math.min(FIDELITY_IMAGES, val.shape[0]);
   const baselineVal = (await scoreModel(ctx.baseline, { precision: "fp32" }, val)).accuracy;
   const budget = params.maxAccuracyDrop / 100;
   const baseStats = modelStats(ctx.baseline);
@@ -142,7 +150,10 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
       mode: "ptq", calibration: params.calibration, calibrationImages: params.calibrationImages, ...(leftPp >= 0 ? { maxAccuracyDrop: leftPp } : {}),
     }), quiet);
     const control = int8.details?.accuracyControl as AccuracyControl | undefined;
-    const onnx = exportOnnx(int8.model, { precision: "int8", quantization: int8.quantization });
+    const { bytes: onnx, plan } = exportOnnxWithPlan(int8.model, { precision: "int8", quantization: int8.quantization });
+    // The stage runner refuses a file that disagrees with the tfjs simulation of its quantization: a probe whose file
+    // would be refused is measured and listed, but not chosen.
+    const agreement = (await compareInt8(int8.model, onnx, plan!, val.images.subarray(0, fidelityImages * pixels), [fidelityImages, ...ctx.inputShape])).top1Agreement;
     const valAccuracy = control?.accuracy ?? (await scoreOnnx(onnx, val)).accuracy;
     const { latencyMs, speedup } = await pairedLatency(ctx, onnx);
     const stats = modelStats(int8.model);
@@ -150,7 +161,7 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
     const probe: Probe = {
       kind, config, channelFraction, params: stats.params, macs: stats.macs, floatValAccuracy, valAccuracy,
       accuracyDropPp: (baselineVal - valAccuracy) * 100, bytes, gzipBytes, latencyMs, speedup,
-      fp32Layers: int8.quantization?.fp32Layers ?? [], feasible: baselineVal - valAccuracy <= budget + 1e-12,
+      fp32Layers: int8.quantization?.fp32Layers ?? [], int8Agreement: agreement, feasible: baselineVal - valAccuracy <= budget + 1e-12,
       pareto: false, chosen: false, minutes: (Date.now() - t0) / 60_000, float, int8,
     };
     probes.push(probe);
@@ -206,10 +217,11 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
 
     // The feasible probe with the lowest cost (ties: the more accurate); none feasible: the most accurate, said so.
     const costOf = (p: Probe) => (params.objective === "size" ? p.bytes : p.latencyMs);
-    const feasible = probes.filter((p) => p.feasible);
+    const verifies = probes.filter((p) => p.int8Agreement >= INT8_MIN_AGREEMENT);
+    const feasible = verifies.filter((p) => p.feasible);
     const chosen = feasible.length
       ? feasible.reduce((a, b) => (costOf(b) < costOf(a) || (costOf(b) === costOf(a) && b.valAccuracy > a.valAccuracy) ? b : a))
-      : probes.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a));
+      : (verifies.length ? verifies : probes).reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a));
     chosen.chosen = true;
     paretoFront(probes.map((p) => ({ cost: costOf(p), accuracy: p.valAccuracy }))).forEach((on, i) => (probes[i].pareto = on));
     const minutes = (Date.now() - started) / 60_000;
@@ -247,7 +259,7 @@ function childRuns(result: AutoResult): ChildRun[] {
       // Validation accuracy, not test: it goes to details and the stage's accuracy column stays empty.
       details: {
         autoCandidate: true, kind: c.kind, valAccuracy: c.valAccuracy, floatValAccuracy: c.floatValAccuracy, accuracyDropPp: c.accuracyDropPp,
-        fp32Layers: c.fp32Layers, feasible: c.feasible, pareto: c.pareto, chosen: c.chosen, minutes: c.minutes,
+        fp32Layers: c.fp32Layers, int8Agreement: c.int8Agreement, feasible: c.feasible, pareto: c.pareto, chosen: c.chosen, minutes: c.minutes,
       },
     },
   }));
