@@ -7,6 +7,7 @@
 // two instead of half an hour through createMany. Deterministic: the same seed gives the same database.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TechniqueName } from "../lib/compress/catalog";
 import { createDb, type Db } from "../lib/db";
 import { providerOf } from "../lib/database-url";
 import { summaryOf } from "../lib/runs/run-summary";
@@ -25,7 +26,7 @@ const BASE: Record<(typeof ARCHS)[number], { acc: number; ms: number; bytes: num
   "mobilenet-v2": { acc: 0.9, ms: 1.3, bytes: 620_000, params: 150_000, macs: 6.5e6 },
   resnet: { acc: 0.92, ms: 2.6, bytes: 1_090_000, params: 270_000, macs: 41e6 },
 };
-type Tech = "baseline" | "distill" | "prune" | "quantize" | "cluster" | "nas";
+type Tech = "baseline" | TechniqueName;
 const PIPELINES: { tag: string; stages: { technique: Tech; params: Record<string, unknown>; from?: number }[] }[] = [
   { tag: "sequential", stages: [{ technique: "baseline", params: {} }, { technique: "distill", params: { student: "small-cnn", temperature: 4, alpha: 0.5 } }, { technique: "prune", params: { mode: "unstructured", targetSparsity: 0.3 } }, { technique: "quantize", params: { mode: "ptq", dtype: "int8" } }] },
   { tag: "four-way", stages: [{ technique: "baseline", params: {} }, { technique: "distill", params: { student: "small-cnn" }, from: 0 }, { technique: "quantize", params: { mode: "qat" }, from: 0 }, { technique: "nas", params: { trials: 8 }, from: 0 }, { technique: "prune", params: { mode: "structured", targetSparsity: 0.5 }, from: 0 }] },
@@ -39,6 +40,8 @@ const EFFECT: Record<Tech, [number, number, number, number, number, number]> = {
   quantize: [-0.006, 0.55, 0.27, 1, 1, 0],
   cluster: [-0.01, 1, 0.45, 1, 1, 0],
   nas: [-0.015, 0.45, 0.4, 0.4, 0.35, 0],
+  analyze: [0, 1, 1, 1, 1, 0], // measures, writes no model (no seeded pipeline uses it)
+  auto: [-0.008, 0.3, 0.06, 0.15, 0.05, 0], // no seeded pipeline uses it
 };
 
 /** Candidates each succeeded NAS stage records (the last one over budget). */

@@ -30,4 +30,5 @@ export const autoDescriptor = describeTechnique({
   // The baseline is the teacher and the accuracy reference; the output is an INT8 model.
   readsBaseline: "distils its students from the baseline and measures the accuracy budget against it",
   terminal: "auto ends in an INT8 model: it must be the last step of a branch",
+  sketch: () => ({ model: { estimate: null }, precision: "int8", note: "size known after the search: the smallest INT8 model within the accuracy budget" }),
 });

@@ -2,6 +2,7 @@
 // pipeline union, the order rules, the form and the checks before queueing are built from it. tfjs-free, so the
 // web imports it; the worker's techniques (index.ts) add `apply` to each, and the compiler refuses a name listed
 // here without an implementation there.
+import { analyzeDescriptor } from "./analyze.schema";
 import { autoDescriptor } from "./auto.schema";
 import { clusterDescriptor } from "./cluster.schema";
 import type { TechniqueDescriptor } from "./descriptor";
@@ -10,7 +11,7 @@ import { nasDescriptor } from "./nas.schema";
 import { pruneDescriptor } from "./prune.schema";
 import { quantizeDescriptor } from "./quantize.schema";
 
-export const techniqueDescriptors = [distillDescriptor, pruneDescriptor, quantizeDescriptor, clusterDescriptor, nasDescriptor, autoDescriptor] as const;
+export const techniqueDescriptors = [distillDescriptor, pruneDescriptor, quantizeDescriptor, clusterDescriptor, nasDescriptor, analyzeDescriptor, autoDescriptor] as const;
 
 export type TechniqueName = (typeof techniqueDescriptors)[number]["name"];
 

@@ -4,6 +4,8 @@
 // (types.ts) is this descriptor plus `apply` and the rest that needs a built model. Nothing here may import
 // @tensorflow/tfjs: the web bundle imports this file.
 import type { z } from "zod";
+import type { Architecture } from "../ml/models/architecture";
+import type { ArchitectureOptions, ModelEstimate } from "../ml/models/estimate";
 
 export interface PipelineIssue {
   path: (string | number)[];
@@ -16,6 +18,10 @@ export interface DraftStage {
   params?: unknown;
   from?: number;
 }
+
+/** A draft stage's params as an object (empty when absent or not one: the schema reports that). */
+export const paramsOf = (stage: DraftStage): Record<string, unknown> =>
+  stage.params && typeof stage.params === "object" ? (stage.params as Record<string, unknown>) : {};
 
 /** Where a stage stands in its pipeline, for its own order rules. */
 export interface StagePlace {
@@ -33,6 +39,29 @@ export interface DataShape {
   numClasses: number;
 }
 
+/** A stage's model as far as it is known before anything is trained: a zoo architecture with options, or only counts. */
+export interface ModelSketch {
+  arch?: Architecture;
+  opts?: ArchitectureOptions;
+  /** null when the model cannot be known before the stage runs (e.g. structured pruning of a NAS result). */
+  estimate: ModelEstimate | null;
+  /** The counts are an upper bound (a search budget), not the model's own. */
+  bound?: boolean;
+}
+
+/** What a stage makes of its input model, as the form estimates it (lib/dashboard/pipeline-estimate.ts). */
+export interface StageSketch {
+  model: ModelSketch;
+  precision?: "fp32" | "int8";
+  /** Fraction of the kernel weights that are zero (same file, smaller after gzip). */
+  zeroFraction?: number;
+  /** How the numbers were obtained when they are not exact. */
+  note?: string;
+}
+
+/** A draft's number, or the fallback while the field is empty or not a number yet. */
+export const numberOr = (v: unknown, fallback: number) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+
 export interface TechniqueDescriptor<N extends string = string, S extends z.ZodType = z.ZodType> {
   name: N;
   /** What the form and the tables call it. */
@@ -44,6 +73,12 @@ export interface TechniqueDescriptor<N extends string = string, S extends z.ZodT
    * branch"): the order rules refuse any reader (→ 400).
    */
   terminal?: string;
+  /**
+   * Set when the stage writes no model of its own (an analysis): its `apply` returns only what it found
+   * (`AnalysisResult`), the runner neither exports nor measures nor judges a copy, and stages after it read the
+   * model it read.
+   */
+  keepsModel?: true;
   /** Set when the stage must read from the baseline (stage 0), saying why ("searches a new architecture"). */
   readsBaseline?: string;
   /** Rules between this stage's own params (→ 400), run once the general order rules pass. */
@@ -54,11 +89,29 @@ export interface TechniqueDescriptor<N extends string = string, S extends z.ZodT
    */
   checkBeforeQueue?(params: z.output<S>, data: DataShape): string | null;
   /**
+   * What the stage makes of its input model, from the draft's params (as typed, maybe incomplete) before anything
+   * is trained; absent: the same model, fp32 (clustering, say).
+   */
+  sketch?(input: ModelSketch, params: Record<string, unknown>, pipeline: { baseline: ModelSketch; data: DataShape }): StageSketch;
+  /**
+   * Other runs whose final model the stage reads (a distillation teacher from an earlier experiment), each with the
+   * params field that names it and its role: submission checks each can provide one (→ 422), the worker loads them.
+   */
+  runsRead?(params: Record<string, unknown>): RunRead[];
+  /**
    * How an uploaded model's technique fit is keyed (lib/models/technique-fit.ts): each case's params are checked
    * on the model at upload; `fitKey` names the case a stage's params fall in, so submission reads the stored fit.
    */
   fitCases?: Record<string, z.input<S>>;
   fitKey?(params: Record<string, unknown>): string;
+}
+
+export interface RunRead {
+  runId: string;
+  /** The field under the stage's params that names the run ("teacherRunId"). */
+  field: string;
+  /** What the run's model is to the stage ("teacher"). */
+  role: string;
 }
 
 /** Keeps the literal name and the concrete schema type, so the pipeline union is typed per technique. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { describeTechnique } from "./descriptor";
+import { Architecture } from "../ml/models/architecture";
+import { estimateArchitecture } from "../ml/models/estimate";
+import { describeTechnique, numberOr } from "./descriptor";
 import { fineTuneFields } from "./fine-tune.schema";
 
 export const DistillParams = z
@@ -34,6 +36,17 @@ export const distillDescriptor = describeTechnique({
     }
     return [];
   },
+  // A zoo student is known exactly; "input" fine-tunes the input model, which stays what it was.
+  sketch: (input, params, { data }) => {
+    if (params.student === "input") return { model: input };
+    const student = Architecture.safeParse(params.student ?? "mobilenet-v2");
+    if (!student.success) return { model: input };
+    const opts = { ...data, width: numberOr(params.width, 0.5), depth: numberOr(params.depth, 3) };
+    // zoo.ts: only MobileNetV2 and ResNet take width/depth; the others ignore them.
+    const used = student.data === "mobilenet-v2" || student.data === "resnet" ? opts : data;
+    return { model: { arch: student.data, opts: used, estimate: estimateArchitecture(student.data, used) } };
+  },
+  runsRead: (params) => (typeof params.teacherRunId === "string" ? [{ runId: params.teacherRunId, field: "teacherRunId", role: "teacher" }] : []),
   // The fine-tuned input as the student: what an uploaded model needs to hold (the other students are built anew).
   fitCases: { distill: { teacher: "baseline", student: "input" } },
   fitKey: () => "distill",

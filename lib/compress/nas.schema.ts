@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { describeTechnique } from "./descriptor";
+import { estimateNasCandidate, type ModelEstimate } from "../ml/models/estimate";
+import { describeTechnique, numberOr, type DataShape, type ModelSketch, type StageSketch } from "./descriptor";
 
 export const NasBudget = z
   .object({
@@ -25,10 +26,45 @@ export const NasParams = z
   .strict();
 export type NasParams = z.infer<typeof NasParams>;
 
+export type NasSpace = Pick<NasParams, "widths" | "depths" | "kernels" | "expansions">;
+
+/** Parameters and MACs of every architecture of a search space, counted without building one (estimate.ts). */
+export function nasSpaceEstimates(space: NasSpace, data: DataShape): ModelEstimate[] {
+  const out: ModelEstimate[] = [];
+  for (const width of space.widths)
+    for (const depth of space.depths)
+      for (const kernel of space.kernels)
+        for (const expansion of space.expansions) out.push(estimateNasCandidate({ width, depth, kernel, expansion }, data));
+  return out;
+}
+
+/** A parameter or MAC budget that no architecture of the space fits fails every search: say so before queueing. */
+function checkBudget({ budget, ...space }: NasParams, data: DataShape): string | null {
+  if (budget.kind === "latencyMs") return null; // latency is only known by timing built candidates
+  const smallest = Math.min(...nasSpaceEstimates(space, data).map((e) => e[budget.kind === "params" ? "params" : "macs"]));
+  if (smallest <= budget.max) return null;
+  return `no architecture of the search space fits the budget (${budget.kind} ≤ ${budget.max}): the smallest has ${smallest} ${budget.kind}; raise budget.max or search smaller widths, depths, kernels or expansions`;
+}
+
+/** Known only after the search: under a parameter budget, an upper bound shaped like the baseline. */
+function sketchSearch(_input: ModelSketch, params: Record<string, unknown>, { baseline }: { baseline: ModelSketch }): StageSketch {
+  const budget = (params.budget ?? {}) as Record<string, unknown>;
+  if ((budget.kind ?? "params") !== "params") return { model: { estimate: null }, note: `budget on ${budget.kind}: size known after the search` };
+  const max = numberOr(budget.max, 100_000);
+  const base = baseline.estimate;
+  return {
+    // The parameter budget at the baseline's MACs per parameter.
+    model: { estimate: base ? { ...base, params: max, macs: Math.round((base.macs / base.params) * max), foldedBatchNormChannels: 0 } : null, bound: true },
+    note: `at most ${max.toLocaleString("en-US")} parameters (the search's budget)`,
+  };
+}
+
 export const nasDescriptor = describeTechnique({
   name: "nas",
   label: "Architecture search",
   configSchema: NasParams,
   // It builds its own architecture and is compared against the baseline.
   readsBaseline: "searches a new architecture",
+  checkBeforeQueue: checkBudget,
+  sketch: sketchSearch,
 });

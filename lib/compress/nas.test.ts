@@ -99,4 +99,22 @@ describe("nas", () => {
     expect(liveTensors()).toBe(before);
     baseline.dispose();
   });
+
+  it("refuses before queueing exactly the parameter and MAC budgets that no built architecture of the space meets", () => {
+    const space = { widths: [0.35, 0.5], depths: [1], kernels: [3], expansions: [2, 4] };
+    const data = { inputShape: [16, 16, 1] as [number, number, number], numClasses: 4 };
+    const built = space.widths.flatMap((width) => space.expansions.map((expansion) => {
+      const model = buildNasModel({ width, depth: 1, kernel: 3, expansion }, { ...data, seed: 1 });
+      const stats = modelStats(model);
+      model.dispose();
+      return stats;
+    }));
+    for (const kind of ["params", "macs"] as const) {
+      const smallest = Math.min(...built.map((s) => s[kind]));
+      const check = (max: number) => nas.checkBeforeQueue!(NasParams.parse({ ...space, budget: { kind, max } }), data);
+      expect(check(smallest - 1), kind).toMatch(new RegExp(`fits the budget \\(${kind} ≤ ${smallest - 1}\\): the smallest has ${smallest} ${kind}`));
+      expect(check(smallest), kind).toBeNull();
+    }
+    expect(nas.checkBeforeQueue!(NasParams.parse({ ...space, budget: { kind: "latencyMs", max: 1e-6 } }), data)).toBeNull();
+  });
 });

@@ -12,15 +12,20 @@ export function smallest(values: Float32Array, k: number): Uint32Array {
   return order.subarray(0, k);
 }
 
-/** New masks for `sparsity`; disposes `previous`. */
-export function computeMasks(model: tf.LayersModel, sparsity: number, scope: "layer" | "global", previous?: Masks): Masks {
+/**
+ * New masks for `sparsity`; disposes `previous`. With `layerScale` (layer scope only), layer L is pruned to
+ * sparsity × scale[L] — a sensitivity allocation's per-layer targets, followed along the same schedule.
+ */
+export function computeMasks(model: tf.LayersModel, sparsity: number, scope: "layer" | "global", previous?: Masks, layerScale?: Map<string, number>): Masks {
   if (previous) for (const m of previous.values()) m.dispose();
-  const variables = kernelLayers(model).map((l) => kernelVariable(l)!);
+  const layers = kernelLayers(model);
+  const variables = layers.map((l) => kernelVariable(l)!);
   const values = variables.map((v) => v.dataSync() as Float32Array);
   const keep = values.map((v) => new Float32Array(v.length).fill(1));
   if (scope === "layer") {
     values.forEach((v, i) => {
-      for (const j of smallest(v, Math.round(v.length * sparsity))) keep[i][j] = 0;
+      const s = Math.min(1, sparsity * (layerScale?.get(layers[i].name) ?? 1));
+      for (const j of smallest(v, Math.round(v.length * s))) keep[i][j] = 0;
     });
   } else {
     const total = values.reduce((a, v) => a + v.length, 0);

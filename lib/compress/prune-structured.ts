@@ -90,6 +90,9 @@ function filterNorms(layer: tf.layers.Layer, criterion: "l1" | "l2"): Float64Arr
   return norms;
 }
 
+/** A channel group's name: its producer layers, joined (how allocations and analyses key groups). */
+export const groupName = (producers: string[]) => producers.join("+");
+
 export interface StructuredPlan {
   /** Per pruned group: kept channel indices (ascending) and the producers. */
   groups: { producers: string[]; channels: number; kept: number[] }[];

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { describeTechnique } from "./descriptor";
+import { estimateArchitecture } from "../ml/models/estimate";
+import { describeTechnique, numberOr, type ModelSketch, type StageSketch } from "./descriptor";
 import { fineTuneFields } from "./fine-tune.schema";
 
 /**
@@ -36,15 +37,39 @@ export const PruneParams = z
     channelFraction: z.number().gt(0).lt(1).default(0.3).describe("Structured: fraction of channels removed from every prunable channel group"),
     criterion: z.enum(["l1", "l2"]).default("l1").describe("Structured: filter importance = L1 or L2 norm of its weights"),
     minChannels: z.number().int().min(1).default(4).describe("Structured: never keep fewer channels than this in a group"),
+    allocation: z
+      .enum(["uniform", "sensitivity"])
+      .default("uniform")
+      .describe("uniform: every layer (or channel group) at the target; sensitivity: per-layer amounts from measured pruning curves, meeting the same global target with the least predicted loss"),
+    sensitivityImages: z.number().int().min(50).max(20_000).default(1000).describe("Sensitivity allocation: validation images the per-layer curves are scored on"),
     ...fineTuneFields,
   })
   .strict();
 export type PruneParams = z.infer<typeof PruneParams>;
 
+/** Structured: the input architecture with fewer channels (a bound-free estimate only for zoo architectures); unstructured: the same file, zeros inside. */
+function sketchPruning(input: ModelSketch, params: Record<string, unknown>): StageSketch {
+  if (params.method === "structured") {
+    const fraction = numberOr(params.channelFraction, 0.3);
+    const opts = input.arch && input.opts ? { ...input.opts, channelFraction: fraction } : undefined;
+    return {
+      model: input.arch && opts ? { ...input, opts, estimate: estimateArchitecture(input.arch, opts) } : { estimate: null },
+      note: `≈ ${Math.round(fraction * 100)} % of the channels removed`,
+    };
+  }
+  const sparsity = numberOr((params.schedule as Record<string, unknown> | undefined)?.finalSparsity, 0.5);
+  return { model: input, zeroFraction: sparsity, note: `${Math.round(sparsity * 100)} % of kernel weights zero: same file, smaller after gzip` };
+}
+
 export const pruneDescriptor = describeTechnique({
   name: "prune",
   label: "Pruning",
   configSchema: PruneParams,
+  sketch: sketchPruning,
+  stageIssues: (params, { index }) =>
+    params.allocation === "sensitivity" && params.method !== "structured" && params.scope === "global"
+      ? [{ path: [index, "params", "scope"], message: 'sensitivity allocation sets each layer\'s own sparsity: use scope "layer" (global ranking is another allocation)' }]
+      : [],
   fitCases: { "prune-unstructured": { method: "unstructured" }, "prune-structured": { method: "structured" } },
   fitKey: (params) => `prune-${params.method ?? "unstructured"}`,
 });

@@ -6,7 +6,8 @@ import { prune } from "./prune";
 import { kernelSparsity } from "./prune-magnitude";
 import { resolveSchedule, sparsityAt } from "./prune-schedule";
 import { channelGroups } from "./prune-structured";
-import { PruneParams, PruningSchedule } from "./prune.schema";
+import { kernelLayers, kernelVariable } from "./model-graph";
+import { PruneParams, PruningSchedule, pruneDescriptor } from "./prune.schema";
 import { liveTensors, testContext, tinyModel, weightTensors, testBackend } from "./test-util";
 
 beforeAll(async () => {
@@ -58,6 +59,48 @@ describe("unstructured pruning", () => {
       input.dispose();
     });
   }
+});
+
+describe("sensitivity allocation", () => {
+  it("unstructured: meets the global target exactly with per-layer sparsities from the measured curves", { timeout: 120_000 }, async () => {
+    const input = tinyModel("bench-cnn");
+    const { ctx } = testContext(input);
+    const before = liveTensors();
+    const params = PruneParams.parse({ allocation: "sensitivity", sensitivityImages: 64, schedule: { finalSparsity: 0.6, frequency: 2 } });
+    const result = await prune.apply(input, params, ctx);
+    expect(liveTensors() - before).toBe(weightTensors(result.model));
+    const total = kernelLayers(result.model).reduce((a, l) => a + kernelVariable(l)!.size, 0);
+    const zeros = kernelLayers(result.model).reduce((a, l) => a + Array.from(kernelVariable(l)!.dataSync()).filter((v) => v === 0).length, 0);
+    expect(zeros).toBe(Math.round(0.6 * total)); // exactly the global target, in weights
+    const details = result.details as { perLayerSparsity: Record<string, number>; allocation: { method: string; perUnit: Record<string, number>; predictedDrop: number; uniformPredictedDrop: number } };
+    expect(details.allocation.method).toBe("sensitivity");
+    expect(details.allocation.predictedDrop).toBeLessThanOrEqual(details.allocation.uniformPredictedDrop);
+    // What was allocated is what the model holds, layer by layer.
+    for (const [layer, s] of Object.entries(details.allocation.perUnit)) expect(details.perLayerSparsity[layer], layer).toBeCloseTo(s, 9);
+    expect(new Set(Object.values(details.allocation.perUnit).map((s) => s.toFixed(3))).size).toBeGreaterThan(1); // not uniform
+    result.model.dispose();
+    input.dispose();
+  });
+
+  it("structured: per-group channel fractions whose removed channels sum to the global fraction", { timeout: 120_000 }, async () => {
+    const input = tinyModel("resnet", 2, 0.5);
+    const { ctx } = testContext(input, { training: { epochs: 1, batchSize: 64, learningRate: 0.003, optimizer: "adam" } });
+    const before = liveTensors();
+    const result = await prune.apply(input, PruneParams.parse({ method: "structured", channelFraction: 0.4, minChannels: 1, allocation: "sensitivity", sensitivityImages: 64 }), ctx);
+    expect(liveTensors() - before).toBe(weightTensors(result.model));
+    const details = result.details as { groups: { channels: number; kept: number }[]; allocation: { method: string; removed: Record<string, number> } };
+    expect(details.allocation.method).toBe("sensitivity");
+    const channels = channelGroups(input).reduce((a, g) => a + g.channels, 0);
+    const removed = Object.values(details.allocation.removed).reduce((a, b) => a + b, 0);
+    expect(removed).toBe(Math.round(0.4 * channels));
+    expect(details.groups.reduce((a, g) => a + g.channels - g.kept, 0)).toBe(removed); // the model lost exactly those
+    result.model.dispose();
+    input.dispose();
+  });
+
+  it("refuses global scope with sensitivity allocation (400 at submission)", () => {
+    expect(pruneDescriptor.stageIssues!({ allocation: "sensitivity", scope: "global" }, { index: 1, source: 0, sourceField: "technique", stages: [] })[0].message).toMatch(/scope "layer"/);
+  });
 });
 
 describe("structured pruning", () => {

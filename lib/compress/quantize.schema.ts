@@ -24,6 +24,7 @@ export const quantizeDescriptor = describeTechnique({
   // Its model is an fp32 graph plus activation ranges that only the INT8 exporter understands: distilling, pruning,
   // clustering or re-quantizing it would silently drop or invalidate the ranges.
   terminal: "quantize must be the last step of a branch",
+  sketch: (input) => ({ model: input, precision: "int8" }),
   fitCases: { "quantize-ptq": { mode: "ptq" }, "quantize-qat": { mode: "qat" } },
   fitKey: (params) => `quantize-${params.mode ?? "ptq"}`,
 });

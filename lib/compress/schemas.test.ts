@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CompressionStage, pipelineIssues } from "./schemas";
+import { CompressionStage, modelStageOf, pipelineIssues } from "./schemas";
 
 describe("CompressionStage", () => {
   it("fills every technique's defaults from an empty params object (tfmot's where it has them)", () => {
@@ -46,5 +46,18 @@ describe("pipelineIssues", () => {
     expect(pipelineIssues(distill({ teacher: "input", student: "mobilenet-v2" }))).toEqual([]);
     expect(pipelineIssues(distill({ teacher: "run" }))[0].path).toEqual([1, "params", "teacherRunId"]);
     expect(pipelineIssues(distill({ teacher: "run", teacherRunId: "r1" }))).toEqual([]);
+  });
+});
+
+describe("modelStageOf", () => {
+  const st = (technique: string, from?: number) => ({ technique, ...(from === undefined ? {} : { from }) });
+  it("is the stage itself for every technique of the catalog (each writes its model)", () => {
+    const stages = [st("baseline"), st("distill"), st("prune"), st("quantize", 1), st("cluster", 0), st("nas", 0)];
+    expect(stages.map((_, i) => modelStageOf(stages, i))).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+  it("follows a stage that keeps its model back to the model it read, through `from` and chains", () => {
+    const keeps = (t: string) => t === "look";
+    const stages = [st("baseline"), st("prune"), st("look"), st("look"), st("look", 0), st("quantize", 3)];
+    expect(stages.map((_, i) => modelStageOf(stages, i, keeps))).toEqual([0, 1, 1, 1, 0, 5]);
   });
 });

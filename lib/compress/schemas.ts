@@ -3,7 +3,7 @@
 // `baseline` stage and calls `pipelineIssues` from a superRefine to turn bad orders into 400s.
 import { z } from "zod";
 import { techniqueDescriptors } from "./catalog";
-import type { DraftStage, PipelineIssue, TechniqueDescriptor } from "./descriptor";
+import { paramsOf, type DataShape, type DraftStage, type PipelineIssue, type TechniqueDescriptor } from "./descriptor";
 
 export type { PipelineIssue } from "./descriptor";
 
@@ -25,12 +25,25 @@ export type CompressionStage = z.infer<typeof CompressionStage>;
 
 const descriptors = techniqueDescriptors as readonly TechniqueDescriptor[];
 
+const keepsModel = (technique: string) => descriptors.find((d) => d.name === technique)?.keepsModel === true;
+
+/**
+ * The stage whose model stage `index` hands on: itself, or — for a stage that keeps its model (an analysis) — the
+ * stage whose model it read, followed back. Stages after an analysis read that model, and its order rules apply.
+ */
+export function modelStageOf(stages: readonly DraftStage[], index: number, keeps: (technique: string) => boolean = keepsModel): number {
+  let at = index;
+  for (let hops = 0; at > 0 && hops < stages.length && keeps(stages[at]?.technique ?? ""); hops++) at = stages[at].from ?? at - 1;
+  return at;
+}
+
 /**
  * Order rules of a pipeline (stage 0 is the baseline). Each rule names the stage at fault:
  *  - technique names must be known (the zod union already says so; repeated here for callers that skip it);
  *  - only the first stage is the baseline, and `from` must point to an earlier stage;
  *  - no stage reads from a `terminal` technique's stage (INT8 quantize: branch off an earlier stage instead);
  *  - a `readsBaseline` technique (nas) reads from stage 0;
+ *  (both about the model read: through a stage that keeps its model, the one it read — `modelStageOf`)
  *  - then each technique's own `stageIssues` (a distillation's teacher, say).
  */
 export function pipelineIssues(stages: readonly DraftStage[]): PipelineIssue[] {
@@ -52,18 +65,33 @@ export function pipelineIssues(stages: readonly DraftStage[]): PipelineIssue[] {
       return;
     }
     const sourceField = stage.from === undefined ? "technique" : "from";
-    const read = descriptors.find((d) => d.name === stages[source]?.technique);
+    const modelStage = modelStageOf(stages, source);
+    const read = descriptors.find((d) => d.name === stages[modelStage]?.technique);
     if (read?.terminal) {
       issues.push({
         path: [index, sourceField],
-        message: `${stage.technique} cannot follow ${read.label} (stage ${source}): ${read.terminal}; read from an earlier stage with "from" instead`,
+        message: `${stage.technique} cannot follow ${read.label} (stage ${modelStage}): ${read.terminal}; read from an earlier stage with "from" instead`,
       });
     }
-    if (descriptor.readsBaseline && source !== 0) {
-      issues.push({ path: [index, sourceField], message: `${stage.technique} ${descriptor.readsBaseline} and must read from the baseline (stage 0), not stage ${source}; set "from": 0` });
+    if (descriptor.readsBaseline && modelStage !== 0) {
+      issues.push({ path: [index, sourceField], message: `${stage.technique} ${descriptor.readsBaseline} and must read from the baseline (stage 0), not stage ${modelStage}; set "from": 0` });
     }
-    const params = stage.params && typeof stage.params === "object" ? (stage.params as Record<string, unknown>) : {};
+    const params = paramsOf(stage);
     issues.push(...(descriptor.stageIssues?.(params, { index, source, sourceField, stages }) ?? []));
   });
   return issues;
+}
+
+/**
+ * What each stage's `checkBeforeQueue` can tell from its params and the data's shape alone: a well-formed pipeline
+ * the run cannot satisfy (→ 422 at submission, not a failed run). Stages whose params do not parse are left to
+ * the schema's 400s.
+ */
+export function queueIssues(stages: readonly DraftStage[], data: DataShape): PipelineIssue[] {
+  return stages.flatMap((stage, index) => {
+    const descriptor = descriptors.find((d) => d.name === stage.technique);
+    const params = descriptor?.checkBeforeQueue ? descriptor.configSchema.safeParse(stage.params ?? {}) : undefined;
+    const problem = params?.success ? descriptor!.checkBeforeQueue!(params.data, data) : null;
+    return problem ? [{ path: [index, "params"], message: `Stage ${index} (${stage.technique}): ${problem}` }] : [];
+  });
 }

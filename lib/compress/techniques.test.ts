@@ -23,6 +23,7 @@ const quick: Record<TechniqueName, Record<string, unknown>> = {
   cluster: { clusters: 8 },
   nas: { candidates: 2, proxyImages: 100, widths: [0.35, 0.5], depths: [1], kernels: [3], expansions: [2] },
   auto: { students: 1, widths: [0.35], depths: [1], expansions: [2], sparsitySteps: 1, calibrationImages: 32 },
+  analyze: { images: 50, calibrationImages: 16, sparsities: [0.5], channelFractions: [0.5], timingRuns: 20 },
 };
 
 const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => w.dataSync().slice());
@@ -57,6 +58,15 @@ describe.each(techniques.map((t) => t.name))("%s", (name) => {
     const { ctx } = testContext(input);
     const before = liveTensors();
     const result = await technique.apply(input, params(), ctx);
+    if (!("model" in result)) {
+      // A technique that keeps its model (an analysis) returns findings only, and leaves no tensor behind.
+      expect(technique.keepsModel).toBe(true);
+      expect(Object.keys(result.details).length).toBeGreaterThan(0);
+      expectSameWeights(input, saved);
+      expect(liveTensors()).toBe(before);
+      input.dispose();
+      return;
+    }
     expect(result.model).not.toBe(input);
     expectSameWeights(input, saved);
     expect(liveTensors() - before).toBe(weightTensors(result.model));
@@ -90,16 +100,19 @@ describe.each(techniques.map((t) => t.name))("%s", (name) => {
     // trained); a technique that keeps training reports again and fails the check on `after` below.
     const after: TechniqueProgress[] = [];
     let cancelledAt: TechniqueProgress | undefined;
+    // An analysis trains nothing: it is cancelled at its first progress report (one layer measured), instead.
+    const watched = (p: TechniqueProgress) => (technique.keepsModel ? true : p.phase === "training");
     const onProgress = async (p: TechniqueProgress) => {
-      if (p.phase !== "training") return;
+      if (!watched(p)) return;
       if (cancelledAt) after.push(p);
-      else if ((p.batch ?? 0) >= 1) (cancelledAt = p), controller.abort();
+      else if (technique.keepsModel || (p.batch ?? 0) >= 1) (cancelledAt = p), controller.abort();
     };
     const { ctx } = testContext(input, { signal: controller.signal, onProgress, training: { epochs: 1, batchSize: 8, learningRate: 0.003, optimizer: "adam" } });
     const saved = weightsOf(input);
     const before = liveTensors();
     await expect(technique.apply(input, params(), ctx)).rejects.toBeInstanceOf(TrainingCancelled);
-    expect(cancelledAt?.batch, "training reported progress before the cancel").toBeGreaterThanOrEqual(1);
+    if (!technique.keepsModel) expect(cancelledAt?.batch, "training reported progress before the cancel").toBeGreaterThanOrEqual(1);
+    else expect(cancelledAt, "the analysis reported progress before the cancel").toBeDefined();
     expect(after, "training went on after the cancel").toEqual([]);
     expect(liveTensors()).toBe(before);
     expectSameWeights(input, saved);
@@ -108,5 +121,5 @@ describe.each(techniques.map((t) => t.name))("%s", (name) => {
 });
 
 it("techniqueByName names the known techniques when it fails", () => {
-  expect(() => techniqueByName("sparsify")).toThrow(/distill, prune, quantize, cluster, nas/);
+  expect(() => techniqueByName("sparsify")).toThrow(/distill, prune, quantize, cluster, nas, analyze/);
 });

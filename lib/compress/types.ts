@@ -9,7 +9,7 @@ import type { QuantizationParams } from "../onnx/quantize";
 import type { ChildRun, TechniqueDescriptor } from "./descriptor";
 
 export interface TechniqueProgress {
-  phase: "training" | "calibrating" | "searching";
+  phase: "training" | "calibrating" | "searching" | "evaluating";
   epoch?: number;
   epochs?: number;
   batch?: number;
@@ -73,6 +73,11 @@ export interface StageResult {
   details?: Record<string, unknown>;
 }
 
+/** What a technique that writes no model (descriptor.keepsModel: an analysis) returns: what it found. */
+export interface AnalysisResult {
+  details: Record<string, unknown>;
+}
+
 /** NAS's result: the stage's model and every architecture it sampled (written as child runs). */
 export interface NasResult extends StageResult {
   candidates: NasCandidate[];
@@ -82,7 +87,7 @@ export interface NasResult extends StageResult {
  * A technique as the worker runs it: its tfjs-free descriptor (descriptor.ts: name, params, order rules, checks
  * before queueing) plus what needs the built model.
  */
-export interface Technique<P, R extends StageResult = StageResult> extends Omit<TechniqueDescriptor, "configSchema"> {
+export interface Technique<P, R extends StageResult | AnalysisResult = StageResult> extends Omit<TechniqueDescriptor, "configSchema"> {
   configSchema: z.ZodType<P>;
   /**
    * A reason the technique cannot apply to this model, or null. Run by the worker before the stage trains (the run

@@ -4,7 +4,7 @@ import { Pipeline } from "../schemas/pipeline";
 import { buildPreset, fitPreset, nasBudgetFor, presetPipelines, PRESETS, studentFor } from "./presets";
 import type { TechniqueInfo } from "./technique-fields";
 
-const t = (name: string, fields: TechniqueInfo["fields"] = [], defaults: Record<string, unknown> = {}): TechniqueInfo => ({ name, fields, acceptsFrom: true, defaults });
+const t = (name: string, fields: TechniqueInfo["fields"] = [], defaults: Record<string, unknown> = {}): TechniqueInfo => ({ name, label: name, fields, acceptsFrom: true, defaults });
 const all = [
   t("baseline"),
   t("distill", [], { temperature: 4 }),

@@ -2,7 +2,9 @@
 // sparsity", "INT8", "QAT", "structured"); the values are matched to whatever fields the technique's schema
 // exposes, so presets keep working as the technique schemas evolve.
 import type { Architecture } from "../ml/models/architecture";
-import { estimateArchitecture, estimateNasCandidate, type ModelEstimate } from "../ml/models/estimate";
+import type { DataShape, DraftStage as PipelineDraftStage } from "../compress/descriptor";
+import { NasParams, nasSpaceEstimates } from "../compress/nas.schema";
+import { estimateArchitecture, type ModelEstimate } from "../ml/models/estimate";
 import { setPath, techniquesOf, type ParamField, type TechniqueInfo } from "./technique-fields";
 
 export interface PresetStage {
@@ -48,10 +50,9 @@ export const PRESETS: Preset[] = [
   },
 ];
 
-export interface DraftStage {
-  technique: string;
+/** A stage of the form's draft pipeline: params always an object (the editor's fields write into it). */
+export interface DraftStage extends PipelineDraftStage {
   params: Record<string, unknown>;
-  from?: number;
 }
 
 function accepts(field: ParamField, value: string | number): boolean {
@@ -80,11 +81,7 @@ export function buildPreset(preset: Preset, techniques: TechniqueInfo[]): { stag
   };
 }
 
-/** What the form knows of the dataset: enough to size a model. */
-export interface DataShape {
-  inputShape: [number, number, number];
-  numClasses: number;
-}
+export type { DataShape } from "../compress/descriptor";
 
 /** Students a preset may distill into, largest first (distill.schema's student + width). */
 const STUDENTS: { student: Architecture; width?: number }[] = [
@@ -102,9 +99,8 @@ export function studentFor(teacher: Architecture, shape: DataShape): { student: 
   return STUDENTS.find((s) => s.student !== teacher && fitsUnder(estimateArchitecture(s.student, { ...shape, width: s.width }), t)) ?? null;
 }
 
-/** NAS's default search space (nas.schema.ts), to size its budget against the baseline. */
-const NAS_SPACE = { widths: [0.35, 0.5, 0.75, 1], depths: [1, 2, 3], kernels: [3, 5], expansions: [2, 4, 6] };
-const NAS_CANDIDATES = 8;
+/** NAS's defaults (nas.schema.ts): its search space, to size the budget against the baseline, and candidates. */
+const NAS_DEFAULTS = NasParams.parse({});
 
 /**
  * A parameter budget of half the baseline, raised to admit at least two candidates of the space, and how many
@@ -112,15 +108,10 @@ const NAS_CANDIDATES = 8;
  */
 export function nasBudgetFor(arch: Architecture, shape: DataShape): { max: number; candidates: number } | null {
   const baseline = estimateArchitecture(arch, shape).params;
-  const sizes: number[] = [];
-  for (const width of NAS_SPACE.widths)
-    for (const depth of NAS_SPACE.depths)
-      for (const kernel of NAS_SPACE.kernels)
-        for (const expansion of NAS_SPACE.expansions) sizes.push(estimateNasCandidate({ width, depth, kernel, expansion }, shape).params);
-  sizes.sort((a, b) => a - b);
+  const sizes = nasSpaceEstimates(NAS_DEFAULTS, shape).map((e) => e.params).sort((a, b) => a - b);
   const max = Math.max(Math.floor(baseline / 2), sizes[1]);
   if (max >= baseline) return null;
-  return { max, candidates: Math.max(2, Math.min(NAS_CANDIDATES, sizes.filter((p) => p <= max).length)) };
+  return { max, candidates: Math.max(2, Math.min(NAS_DEFAULTS.candidates, sizes.filter((p) => p <= max).length)) };
 }
 
 export interface FittedPreset {

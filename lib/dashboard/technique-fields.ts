@@ -2,6 +2,7 @@
 // list of fields via zod 4's JSON Schema export (type, default, min/max, enum, description as help). A new
 // technique added to PipelineStage shows up in the form with no form code written for it.
 import { z } from "zod";
+import { descriptorOf } from "../compress/catalog";
 import { PipelineStage } from "../schemas/pipeline";
 
 export type FieldKind = "number" | "integer" | "boolean" | "enum" | "string" | "json";
@@ -22,6 +23,8 @@ export interface ParamField {
 
 export interface TechniqueInfo {
   name: string;
+  /** What the form calls it: the technique descriptor's label (lib/compress/catalog.ts). */
+  label: string;
   fields: ParamField[];
   /** the stage schema accepts `from` (branching from an earlier stage) */
   acceptsFrom: boolean;
@@ -125,7 +128,7 @@ export function techniquesOf(stage: z.ZodType = PipelineStage): TechniqueInfo[] 
     if (typeof name !== "string") continue;
     const params = shape.params ?? z.object({});
     const parsedDefaults = params.safeParse(undefined).success ? params.safeParse(undefined).data : params.safeParse({}).data;
-    out.push({ name, fields: fieldsOf(unwrap(params)), acceptsFrom: "from" in shape, defaults: (parsedDefaults ?? {}) as Record<string, unknown> });
+    out.push({ name, label: descriptorOf(name)?.label ?? humanize(name), fields: fieldsOf(unwrap(params)), acceptsFrom: "from" in shape, defaults: (parsedDefaults ?? {}) as Record<string, unknown> });
   }
   return out;
 }

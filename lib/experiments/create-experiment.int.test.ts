@@ -72,4 +72,21 @@ describe("POST /api/experiments", () => {
     expect((await unfinished.json()).error.message).toMatch(/has not succeeded \(it is queued\)/);
     expect(await db().experiment.count()).toBe(before + 1);
   });
+
+  it("answers 422 for a NAS budget no architecture of its space fits, naming the stage, and writes nothing; the smallest fits", async () => {
+    const before = await db().experiment.count();
+    const space = { widths: [0.35], depths: [1], kernels: [3], expansions: [2] };
+    const nas = (max: number) => post({ ...valid, pipeline: [{ technique: "baseline" }, { technique: "nas", from: 0, params: { ...space, budget: { kind: "params", max } } }] });
+    const tight = await nas(1000);
+    expect(tight.status).toBe(422);
+    const { error } = await tight.json();
+    expect(error.message).toMatch(/Stage 1 \(nas\): no architecture of the search space fits the budget \(params ≤ 1000\): the smallest has \d+ params/);
+    expect(error.issues.map((i: { path: unknown[] }) => i.path.join("."))).toEqual(["pipeline.1.params"]);
+    expect(await db().experiment.count()).toBe(before);
+    // The space has one architecture: a budget of exactly its size is accepted.
+    const smallest = Number(/the smallest has (\d+) params/.exec(error.message)![1]);
+    const fits = await nas(smallest);
+    expect(fits.status).toBe(201);
+    await pipelineQueue().remove((await fits.json()).runId);
+  });
 });

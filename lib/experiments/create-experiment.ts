@@ -1,3 +1,4 @@
+import { queueIssues } from "../compress/schemas";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { checkBaselineModel } from "../models/check-baseline-model";
@@ -14,6 +15,8 @@ import type { CreateExperiment } from "../schemas/experiment";
 export async function createExperiment(db: Db, input: CreateExperiment) {
   const dataset = await db.dataset.findUnique({ where: { id: input.datasetId } });
   if (!dataset) throw new AppError("unprocessable", `Unknown dataset "${input.datasetId}"`, [{ path: ["datasetId"], message: "unknown dataset" }]);
+  const issues = queueIssues(input.pipeline, { inputShape: dataset.inputShape as [number, number, number], numClasses: (dataset.classes as string[]).length });
+  if (issues.length) throw new AppError("unprocessable", issues[0].message, issues.map((i) => ({ ...i, path: ["pipeline", ...i.path] })));
   await checkReferencedRuns(db, input.pipeline, dataset.id);
   await checkBaselineModel(db, input.pipeline, dataset.id);
   const experiment = await db.experiment.create({

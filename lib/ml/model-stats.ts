@@ -14,7 +14,8 @@ function outputSpatial(layer: tf.layers.Layer): number {
   return shape.length === 4 ? shape[1] * shape[2] : 1;
 }
 
-function layerMacs(layer: tf.layers.Layer): number {
+/** Multiply-accumulates of one layer per image (Conv2D, DepthwiseConv2D, Dense; 0 for the rest). */
+export function layerMacs(layer: tf.layers.Layer): number {
   const config = layer.getConfig() as Record<string, unknown>;
   const cls = layer.getClassName();
   const weights = layer.getWeights(false);

@@ -2,6 +2,7 @@
 // when the model does not exist, was checked on another dataset, expects other preprocessing than the pipeline
 // feeds, or a later stage's technique cannot apply to it (as its upload found).
 import { descriptorOf } from "../compress/catalog";
+import { paramsOf } from "../compress/descriptor";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { isLabPreprocessing } from "./preprocess";
@@ -12,8 +13,7 @@ const refuse = (message: string, path: (string | number)[]) => new AppError("unp
 
 /** The technique-fit entry (lib/models/technique-fit.ts) a stage depends on, as its descriptor keys it, if any. */
 function fitKey(stage: { technique: string; params?: unknown }): string | undefined {
-  const params = stage.params && typeof stage.params === "object" ? (stage.params as Record<string, unknown>) : {};
-  return descriptorOf(stage.technique)?.fitKey?.(params);
+  return descriptorOf(stage.technique)?.fitKey?.(paramsOf(stage));
 }
 
 export async function checkBaselineModel(db: Db, pipeline: { technique: string; params?: unknown }[], datasetId: string): Promise<void> {

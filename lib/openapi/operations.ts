@@ -11,7 +11,7 @@ import { Login, LoginResponse, LogoutResponse } from "../schemas/auth";
 import { DatasetCreated, DatasetList } from "../schemas/dataset-response";
 import { CreateExperiment, ExperimentCreated } from "../schemas/experiment";
 import { PresetList, PresetsQuery } from "../schemas/preset";
-import { RunIdParams, RunProgress } from "../schemas/run";
+import { RunIdParams, RunProgress, StageParams } from "../schemas/run";
 import { ExportFormat, RunsExportQuery, StagePointsQuery } from "../schemas/run-queries";
 import { RunCancelled, RunList, RunSnapshot, StagePoints } from "../schemas/run-response";
 import * as ex from "./examples";
@@ -199,6 +199,18 @@ export const OPERATIONS: ApiOperation[] = [
     query: ExportFormat,
     response: { status: 200, description: "a CSV or JSON file (Content-Disposition: attachment)", contentType: "text/csv" },
     errors: [notFound("Run")],
+  },
+  {
+    method: "get",
+    path: "/api/runs/{id}/stages/{index}/analysis",
+    tag: "Runs",
+    summary: "Download an analyze stage's per-layer sensitivity",
+    description:
+      "One row per layer: share of parameters, MACs and measured onnxruntime time; INT8 sensitivity (only that layer INT8: validation top-1 drop, output SQNR); validation accuracy at each magnitude sparsity of that layer alone and at each channel fraction of its channel group. JSON: the whole report.",
+    params: StageParams,
+    query: ExportFormat,
+    response: { status: 200, description: "a CSV or JSON file (Content-Disposition: attachment)", contentType: "text/csv" },
+    errors: [notFound("Stage"), { code: "not_found", when: "the stage holds no analysis (it is not an analyze stage, or has not finished)", message: "Analysis of stage 1 not found" }],
   },
   {
     method: "get",

@@ -12,6 +12,7 @@ import { OnnxVerificationError } from "../onnx/verify";
 import { TrainingCancelled } from "../ml/train";
 import { moveRun, moveStage, releaseRunningStages, runStatusOf } from "../runs/run-lifecycle";
 import { judgeRun } from "../runs/requirements-verdict";
+import { modelStageOf } from "../compress/schemas";
 import { Pipeline, Requirements, sourceStageOf, TrainingConfig } from "../schemas/pipeline";
 import type { RunProgress } from "../schemas/run";
 import { dropCheckpoint, stageModelDir } from "./checkpoint";
@@ -67,7 +68,8 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
     await job.report({ stageIndex: 0, stages: pipeline.length, technique: pipeline[0].technique, phase: "loading", fraction: 0 });
     const data = await loadDatasetAsync({ ...dataset, classes: dataset.classes as string[] });
     const test = subset(data.test, training.testLimit, run.seed);
-    const modelOf = async (index: number): Promise<tf.LayersModel> => {
+    const modelOf = async (stage: number): Promise<tf.LayersModel> => {
+      const index = modelStageOf(pipeline, stage); // a stage that keeps its model hands on the one it read
       const cached = models.get(index);
       if (cached) return cached;
       const loaded = await loadModel(stageModelDir(runId, index)); // a resumed job: stage done by an earlier attempt
@@ -77,7 +79,8 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
     for (const [stageIndex, stage] of pipeline.entries()) {
       const row = run.stages.find((s) => s.index === stageIndex);
       const savedDir = stageModelDir(runId, stageIndex);
-      if (row?.status === "succeeded" && existsSync(savedDir)) continue;
+      const ownModel = modelStageOf(pipeline, stageIndex) === stageIndex; // false for an analysis: it saves none
+      if (row?.status === "succeeded" && (!ownModel || existsSync(savedDir))) continue;
       const report = async (p: Parameters<StageContext["report"]>[0]) => {
         const { stageFraction, ...rest } = p;
         const progress: RunProgress = { ...rest, stageIndex, stages: pipeline.length, technique: stage.technique, fraction: Math.min(1, (stageIndex + stageFraction) / pipeline.length) };
@@ -97,6 +100,16 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
         stage.technique === "baseline"
           ? await trainBaseline(ctx, stage.params)
           : await applyTechnique(stage, await modelOf(sourceStageOf(stage, stageIndex)), await modelOf(0), ctx);
+      if (!("model" in output)) {
+        // It kept its model (an analysis): nothing to export, measure or judge — its findings are the stage.
+        if (output.childRuns) await recordChildRuns(db, run, stageIndex, stage, output.childRuns, backend.name);
+        const done = await moveStage(db, runId, stageIndex, "succeeded", {
+          finishedAt: new Date(), durationMs: Date.now() - started, details: JSON.parse(JSON.stringify(output.details)),
+        });
+        if (!done) return refusedOutcome(db, runId);
+        await refreshRunSummary(db, runId);
+        continue;
+      }
       const m = await measureStage(ctx, output, stage.technique, stage.params, test);
       await saveModel(output.model, savedDir);
       models.set(stageIndex, output.model);

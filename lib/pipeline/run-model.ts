@@ -3,6 +3,8 @@
 // 422 instead of a failure minutes later) and loaded by the worker.
 import { existsSync } from "node:fs";
 import type * as tf from "@tensorflow/tfjs";
+import { descriptorOf } from "../compress/catalog";
+import { paramsOf } from "../compress/descriptor";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { loadModel } from "../ml/model-io";
@@ -21,14 +23,15 @@ export async function finalModelOf(db: Db, runId: string, datasetId: string): Pr
   return dir ? { dir } : { problem: `run ${runId} has no saved model (NAS candidates and deleted runs have none)` };
 }
 
-/** 422 unless every run a pipeline's stages read (distill teacherRunId) can provide its final model. */
+/** 422 unless every run a pipeline's stages read (their descriptors' `runsRead`: distill's teacherRunId) can provide its final model. */
 export async function checkReferencedRuns(db: Db, pipeline: { technique: string; params?: unknown }[], datasetId: string): Promise<void> {
   for (const [i, stage] of pipeline.entries()) {
-    const id = (stage.params as { teacherRunId?: string } | undefined)?.teacherRunId;
-    if (stage.technique !== "distill" || !id) continue;
-    const found = await finalModelOf(db, id, datasetId);
-    if ("problem" in found) {
-      throw new AppError("unprocessable", `Stage ${i} (distill): the teacher ${found.problem}`, [{ path: ["pipeline", i, "params", "teacherRunId"], message: found.problem }]);
+    const params = paramsOf(stage);
+    for (const read of descriptorOf(stage.technique)?.runsRead?.(params) ?? []) {
+      const found = await finalModelOf(db, read.runId, datasetId);
+      if ("problem" in found) {
+        throw new AppError("unprocessable", `Stage ${i} (${stage.technique}): the ${read.role} ${found.problem}`, [{ path: ["pipeline", i, "params", read.field], message: found.problem }]);
+      }
     }
   }
 }

@@ -23,3 +23,6 @@ export const RunProgress = z.object({
 export type RunProgress = z.infer<typeof RunProgress>;
 
 export const RunIdParams = z.object({ id: z.string().min(1).max(64).regex(/^[\w-]+$/, "not a run id") });
+
+/** A stage of a run in a path: /api/runs/:id/stages/:index/… */
+export const StageParams = RunIdParams.extend({ index: z.coerce.number().int().min(0).max(999) });

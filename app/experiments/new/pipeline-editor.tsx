@@ -44,7 +44,7 @@ export function PipelineEditor({ stages, techniques, errors, onChange }: Props) 
                   const nt = info(e.target.value);
                   update(i, { technique: e.target.value, params: structuredClone(nt?.defaults ?? {}), ...(stage.from != null && nt?.acceptsFrom ? { from: stage.from } : {}) });
                 }}>
-                  {techniques.map((x) => <option key={x.name} value={x.name}>{x.name}</option>)}
+                  {techniques.map((x) => <option key={x.name} value={x.name}>{x.label === x.name ? x.name : `${x.label} (${x.name})`}</option>)}
                 </select>
               </div>
               {t?.acceptsFrom && i > 0 ? (

@@ -13,6 +13,7 @@ import { StatusBadge } from "../../_components/status-badge";
 import { ConfusionMatrix } from "./confusion-matrix";
 import { AutoCandidates, isAutoCandidate } from "./auto-candidates";
 import { NasCandidates } from "./nas-candidates";
+import { StageAnalyses } from "./stage-analysis";
 import { StageTable } from "./stage-table";
 import { TrainingCurves } from "./training-curves";
 
@@ -178,6 +179,8 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
           <AutoCandidates runs={run.children.filter(isAutoCandidate)} runName={run.experiment.name} />
         </>
       ) : null}
+
+      <StageAnalyses runId={run.id} stages={run.stages} />
 
       <h2>Training curves</h2>
       <div className="panel"><TrainingCurves metrics={run.metrics} stages={run.stages} /></div>

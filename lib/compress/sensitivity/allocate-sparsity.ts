@@ -11,6 +11,7 @@
 // costs); the answer is then scored on the curves themselves and, should the uniform split score better there
 // (possible only where a curve is not convex), the uniform split is returned instead — so the allocation never
 // predicts worse than uniform.
+import { groupName } from "../prune-structured";
 import type { PruningSensitivity } from "./pruning-sensitivity";
 
 export interface AllocationPoint {
@@ -157,6 +158,3 @@ export function channelGroupUnits(s: PruningSensitivity): AllocationUnit[] {
   }
   return [...seen.values()];
 }
-
-/** A channel group's name: its producer layers, joined. */
-export const groupName = (producers: string[]) => producers.join("+");

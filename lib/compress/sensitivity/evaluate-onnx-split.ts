@@ -1,6 +1,8 @@
 // What the sensitivity analyses score with: the model exported to ONNX and run in onnxruntime-node (the runtime
 // the lab ships to), on labelled NHWC images — accuracy and logits, so a caller can also compare outputs.
 import type * as tf from "@tensorflow/tfjs";
+import type { ImageSplit } from "../../ml/data/types";
+import { splitAsFloat } from "../../ml/tensors";
 import { exportOnnx, type ExportOptions } from "../../onnx/export";
 import { argmaxRows, runOnnx } from "../../onnx/session";
 
@@ -14,6 +16,12 @@ export interface ScoringSet {
 export interface Scored {
   accuracy: number;
   logits: Float32Array;
+}
+
+/** The first `limit` examples of a split (the validation split, for the analyses) as a scoring set. */
+export function scoringSetOf(split: ImageSplit, limit: number): ScoringSet {
+  const { images, shape } = splitAsFloat(split, limit);
+  return { images, shape, labels: split.labels.subarray(0, shape[0]) };
 }
 
 /** Top-1 of row-major logits against labels. */

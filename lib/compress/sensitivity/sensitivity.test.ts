@@ -5,6 +5,7 @@ import { argmaxRows, runOnnx } from "../../onnx/session";
 import { benchCnn, randomImages, randomizeWeights, resnetBlocks } from "../../onnx/test-models";
 import { kernelVariable } from "../model-graph";
 import { sqnrDb, type ScoringSet } from "./evaluate-onnx-split";
+import { layerCosts } from "./layer-costs";
 import { pruningSensitivity } from "./pruning-sensitivity";
 import { quantizationSensitivity } from "./quantization-sensitivity";
 
@@ -123,6 +124,35 @@ describe("pruning sensitivity", () => {
     const shared = r.layers.filter((l) => (l.channels?.group.length ?? 0) > 1);
     expect(shared.length).toBeGreaterThanOrEqual(2);
     for (const l of shared) expect(l.channels!.group).toContain(l.layer);
+    model.dispose();
+  });
+});
+
+describe("layer costs", () => {
+  it("shares of params and MACs sum to 1; ORT's per-node time lands on the layers, the biggest conv taking most", { timeout: 60_000 }, async () => {
+    const model = benchCnn();
+    randomizeWeights(model, 2);
+    const costs = await layerCosts(model, { runs: 30 });
+    const row = (name: string) => costs.layers.find((l) => l.layer === name)!;
+    const total = (k: "paramsShare" | "macsShare" | "timeShare") => costs.layers.reduce((a, l) => a + l[k], 0);
+    expect(total("paramsShare")).toBeCloseTo(1, 10);
+    expect(total("macsShare")).toBeCloseTo(1, 10);
+    expect(costs.params).toBe(model.countParams());
+    // conv2 and conv5 are the big ones (1.8 M MACs each: 3·3·32·32 at 14×14, 3·3·64·64 at 7×7); the depthwise dw3 has
+    // 32× fewer (3·3·32 at 14×14). Measured: conv2 ≈ conv5 ≈ 3–5× dw3's time.
+    expect(row("conv5").macs).toBe(3 * 3 * 64 * 64 * 7 * 7);
+    expect(row("conv2").macs).toBe(row("conv5").macs);
+    for (const name of ["conv1", "conv2", "dw3", "pw4", "conv5", "logits"]) expect(row(name).ortMs, name).toBeGreaterThan(0);
+    const slowest = [...costs.layers].sort((a, b) => b.ortMs - a.ortMs)[0];
+    expect(["conv2", "conv5"]).toContain(slowest.layer);
+    expect(Math.min(row("conv2").ortMs, row("conv5").ortMs)).toBeGreaterThan(row("dw3").ortMs);
+    // Fused ReLUs and folded BatchNorms own no time of their own; attributed + unattributed = everything profiled.
+    expect(row("conv1_relu")?.ortMs ?? 0).toBe(0);
+    expect(row("conv1_bn").params).toBe(4 * 32);
+    expect(row("conv1_bn").ortMs).toBe(0);
+    const attributed = costs.layers.reduce((a, l) => a + l.ortMs, 0);
+    expect(attributed + costs.unattributedMs).toBeCloseTo(costs.ortMs, 9);
+    expect(attributed / costs.ortMs).toBeGreaterThan(0.8);
     model.dispose();
   });
 });
