@@ -2,7 +2,7 @@
 // zod only: the browser form imports this file). The Pipeline schema (lib/schemas/pipeline.ts) adds the
 // `baseline` stage and calls `pipelineIssues` from a superRefine to turn bad orders into 400s.
 import { z } from "zod";
-import { techniqueDescriptors } from "./catalog";
+import { descriptorOf, techniqueDescriptors } from "./catalog";
 import { paramsOf, type DataShape, type DraftStage, type PipelineIssue, type TechniqueDescriptor } from "./descriptor";
 
 export type { PipelineIssue } from "./descriptor";
@@ -23,9 +23,7 @@ export const CompressionStage = z.discriminatedUnion(
 );
 export type CompressionStage = z.infer<typeof CompressionStage>;
 
-const descriptors = techniqueDescriptors as readonly TechniqueDescriptor[];
-
-const keepsModel = (technique: string) => descriptors.find((d) => d.name === technique)?.keepsModel === true;
+const keepsModel = (technique: string) => descriptorOf(technique)?.keepsModel === true;
 
 /**
  * The stage whose model stage `index` hands on: itself, or — for a stage that keeps its model (an analysis) — the
@@ -49,7 +47,7 @@ export function modelStageOf(stages: readonly DraftStage[], index: number, keeps
 export function pipelineIssues(stages: readonly DraftStage[]): PipelineIssue[] {
   const issues: PipelineIssue[] = [];
   stages.forEach((stage, index) => {
-    const descriptor = descriptors.find((d) => d.name === stage.technique);
+    const descriptor = descriptorOf(stage.technique);
     if (!descriptor && stage.technique !== "baseline") {
       issues.push({ path: [index, "technique"], message: `unknown technique "${stage.technique}"` });
       return;
@@ -66,7 +64,7 @@ export function pipelineIssues(stages: readonly DraftStage[]): PipelineIssue[] {
     }
     const sourceField = stage.from === undefined ? "technique" : "from";
     const modelStage = modelStageOf(stages, source);
-    const read = descriptors.find((d) => d.name === stages[modelStage]?.technique);
+    const read = descriptorOf(stages[modelStage]?.technique ?? "");
     if (read?.terminal) {
       issues.push({
         path: [index, sourceField],
@@ -89,7 +87,7 @@ export function pipelineIssues(stages: readonly DraftStage[]): PipelineIssue[] {
  */
 export function queueIssues(stages: readonly DraftStage[], data: DataShape): PipelineIssue[] {
   return stages.flatMap((stage, index) => {
-    const descriptor = descriptors.find((d) => d.name === stage.technique);
+    const descriptor = descriptorOf(stage.technique);
     const params = descriptor?.checkBeforeQueue ? descriptor.configSchema.safeParse(stage.params ?? {}) : undefined;
     const problem = params?.success ? descriptor!.checkBeforeQueue!(params.data, data) : null;
     return problem ? [{ path: [index, "params"], message: `Stage ${index} (${stage.technique}): ${problem}` }] : [];

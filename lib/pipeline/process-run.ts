@@ -103,6 +103,7 @@ export async function processRun(db: Db, runId: string, job: JobContext): Promis
       if (!("model" in output)) {
         // It kept its model (an analysis): nothing to export, measure or judge — its findings are the stage.
         if (output.childRuns) await recordChildRuns(db, run, stageIndex, stage, output.childRuns, backend.name);
+        dropCheckpoint(runId, stageIndex);
         const done = await moveStage(db, runId, stageIndex, "succeeded", {
           finishedAt: new Date(), durationMs: Date.now() - started, details: JSON.parse(JSON.stringify(output.details)),
         });

@@ -22,10 +22,11 @@ interface SummaryInput {
   stages: { index: number; technique: string; status: string; accuracy: number | null; latencyP50Ms: number | null; sizeBytes: number | null }[];
 }
 
-/** Best accuracy over the succeeded stages; latency and size of the last succeeded stage (what ships). */
+/** Best accuracy over the succeeded stages; latency and size of the last succeeded stage that measured a model (what ships). */
 export function summaryOf(run: SummaryInput) {
   const done = [...run.stages].sort((a, b) => a.index - b.index).filter((s) => s.status === "succeeded");
-  const final = done.at(-1);
+  // The last stage that measured a model (an analysis stage measures none: it keeps the model it read).
+  const final = done.filter((s) => s.sizeBytes != null).at(-1);
   const accuracies = done.map((s) => s.accuracy).filter((a): a is number => a != null);
   return {
     sortedAt: run.startedAt ?? run.queuedAt,
