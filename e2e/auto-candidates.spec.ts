@@ -12,10 +12,10 @@ test("an auto stage shows its candidates on the scatter, Pareto set and chosen o
     const r = await fetch("/api/experiments", {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
-        name, datasetId: "fashion-mnist", architecture: "bench-cnn", training: { epochs: 1, trainLimit: 2000, testLimit: 1000 },
+        name, datasetId: "fashion-mnist", architecture: "bench-cnn", training: { epochs: 2, trainLimit: 5000, testLimit: 1000 },
         pipeline: [
           { technique: "baseline" },
-          { technique: "auto", params: { maxAccuracyDrop: 10, objective: "size", budgetMinutes: 8, students: 2, widths: [0.35, 0.5, 0.75], depths: [1], expansions: [2], epochs: 1, sparsitySteps: 1, calibrationImages: 128 } },
+          { technique: "auto", params: { maxAccuracyDrop: 10, objective: "size", budgetMinutes: 10, students: 2, widths: [0.35, 0.5, 0.75], depths: [1], expansions: [2], epochs: 2, sparsitySteps: 1, calibrationImages: 128 } },
         ],
       }),
     });

@@ -70,7 +70,7 @@ interface Probe extends AutoCandidate {
   int8: StageResult;
 }
 
-/** Validation images each probe's INT8 file is checked against its tfjs simulation on (as the stage runner checks). */
+/** Images each probe's INT8 file is checked against its tfjs simulation on (as many as the stage runner checks). */
 const FIDELITY_IMAGES = 1_000;
 
 /** Images the size of an untrained student's INT8 file is found with (the file's size does not depend on them). */
@@ -112,7 +112,8 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
   const quiet: TechniqueContext = { ...ctx, onProgress: async () => {}, onEpochEnd: undefined, log: () => {} };
   const val = validationSet(ctx);
   const pixels = ctx.inputShape.reduce((a, b) => a * b, 1);
-  const fidelityImages = Math.min(FIDELITY_IMAGES, val.shape[0]);
+  // Agreement needs no labels: training images, as many as the runner checks on (the validation split may be small).
+  const fidelity = calibrationImages(ctx.train, FIDELITY_IMAGES, ctx.seed + 3);
   const baselineVal = (await scoreModel(ctx.baseline, { precision: "fp32" }, val)).accuracy;
   const budget = params.maxAccuracyDrop / 100;
   const baseStats = modelStats(ctx.baseline);
@@ -153,7 +154,7 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
     const { bytes: onnx, plan } = exportOnnxWithPlan(int8.model, { precision: "int8", quantization: int8.quantization });
     // The stage runner refuses a file that disagrees with the tfjs simulation of its quantization: a probe whose file
     // would be refused is measured and listed, but not chosen.
-    const agreement = (await compareInt8(int8.model, onnx, plan!, val.images.subarray(0, fidelityImages * pixels), [fidelityImages, ...ctx.inputShape])).top1Agreement;
+    const agreement = (await compareInt8(int8.model, onnx, plan!, fidelity, [fidelity.length / pixels, ...ctx.inputShape])).top1Agreement;
     const valAccuracy = control?.accuracy ?? (await scoreOnnx(onnx, val)).accuracy;
     const { latencyMs, speedup } = await pairedLatency(ctx, onnx);
     const stats = modelStats(int8.model);
