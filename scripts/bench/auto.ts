@@ -20,12 +20,11 @@ function option(name: string): string | undefined {
 const num = (name: string, fallback: number) => Number(option(name) ?? fallback);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-// The lab reads its settings from the environment once (lib/env.ts): a database, artifact folder and queue prefix of
-// the bench's own, set before anything of the lab is loaded.
+// A database, artifact folder and queue prefix of the bench's own, set before anything of the lab reads its settings
+// (lib/env.ts). On main this is `overrideEnv({ DATABASE_URL, ARTIFACT_DIR, QUEUE_PREFIX })` (scripts/bench/queue.ts);
+// this branch predates it.
 const dir = path.resolve("data", `bench-auto-${process.pid}`);
-process.env.DATABASE_URL = `file:${path.join(dir, "lab.db")}`;
-process.env.ARTIFACT_DIR = path.join(dir, "artifacts");
-process.env.QUEUE_PREFIX = `bench-auto-${process.pid}`;
+Object.assign(process.env, { DATABASE_URL: `file:${path.join(dir, "lab.db")}`, ARTIFACT_DIR: path.join(dir, "artifacts"), QUEUE_PREFIX: `bench-auto-${process.pid}` });
 
 async function main() {
   mkdirSync(dir, { recursive: true });
@@ -37,8 +36,9 @@ async function main() {
   const { CreateExperiment } = await import("../../lib/schemas/experiment");
   const { closeQueue } = await import("../../lib/queue");
   const { Redis } = await import("ioredis");
+  const { env } = await import("../../lib/env");
 
-  await applyMigrations(process.env.DATABASE_URL!);
+  await applyMigrations(env().DATABASE_URL);
   const registered = await registerBuiltinDatasets(db());
   if (!registered.includes("fashion-mnist")) throw new Error("Fashion-MNIST is not installed (Debian's dataset-fashion-mnist)");
 
@@ -84,8 +84,8 @@ async function main() {
   const details = stage.details as { probes: number; withinBudget: boolean; baselineValAccuracy: number; chosen: Record<string, unknown>; minutes: number };
   const probes = await db().run.count({ where: { parentRunId: runId } });
 
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-  const keys = await redis.keys(`${process.env.QUEUE_PREFIX}:*`);
+  const redis = new Redis(env().REDIS_URL);
+  const keys = await redis.keys(`${env().QUEUE_PREFIX}:*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
   await closeQueue();
