@@ -41,6 +41,7 @@ const EFFECT: Record<Tech, [number, number, number, number, number, number]> = {
   cluster: [-0.01, 1, 0.45, 1, 1, 0],
   nas: [-0.015, 0.45, 0.4, 0.4, 0.35, 0],
   analyze: [0, 1, 1, 1, 1, 0], // measures, writes no model (no seeded pipeline uses it)
+  auto: [-0.008, 0.3, 0.06, 0.15, 0.05, 0], // no seeded pipeline uses it
 };
 
 /** Candidates each succeeded NAS stage records (the last one over budget). */

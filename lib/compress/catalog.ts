@@ -3,6 +3,7 @@
 // web imports it; the worker's techniques (index.ts) add `apply` to each, and the compiler refuses a name listed
 // here without an implementation there.
 import { analyzeDescriptor } from "./analyze.schema";
+import { autoDescriptor } from "./auto.schema";
 import { clusterDescriptor } from "./cluster.schema";
 import type { TechniqueDescriptor } from "./descriptor";
 import { distillDescriptor } from "./distill.schema";
@@ -10,7 +11,7 @@ import { nasDescriptor } from "./nas.schema";
 import { pruneDescriptor } from "./prune.schema";
 import { quantizeDescriptor } from "./quantize.schema";
 
-export const techniqueDescriptors = [distillDescriptor, pruneDescriptor, quantizeDescriptor, clusterDescriptor, nasDescriptor, analyzeDescriptor] as const;
+export const techniqueDescriptors = [distillDescriptor, pruneDescriptor, quantizeDescriptor, clusterDescriptor, nasDescriptor, analyzeDescriptor, autoDescriptor] as const;
 
 export type TechniqueName = (typeof techniqueDescriptors)[number]["name"];
 

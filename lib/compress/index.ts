@@ -3,6 +3,7 @@
 // implementation here — or one whose implementation carries another name — is a type error.
 import { techniqueDescriptors, type TechniqueName } from "./catalog";
 import { analyze } from "./analyze";
+import { auto } from "./auto";
 import { cluster } from "./cluster";
 import { distill } from "./distill";
 import { nas } from "./nas";
@@ -13,7 +14,7 @@ import type { AnalysisResult, StageResult, Technique } from "./types";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own params and result types
 type AnyTechnique = Technique<any, any>;
 
-const implementations: { [N in TechniqueName]: AnyTechnique & { name: N } } = { distill, prune, quantize, cluster, nas, analyze };
+const implementations: { [N in TechniqueName]: AnyTechnique & { name: N } } = { distill, prune, quantize, cluster, nas, analyze, auto };
 
 /** In the catalog's order. */
 export const techniques = techniqueDescriptors.map((d) => implementations[d.name]);
@@ -26,5 +27,6 @@ export function techniqueByName(name: string): Technique<unknown, StageResult | 
   return t as Technique<unknown, StageResult | AnalysisResult>;
 }
 
+export type { AutoCandidate, AutoResult } from "./auto";
 export type { AnalysisResult, StageResult, Technique, TechniqueContext, TechniqueProgress, NasCandidate, NasResult } from "./types";
 export type { ChildRun } from "./descriptor";

@@ -8,38 +8,20 @@ import type { ImageSplit } from "../ml/data/types";
 import { subset } from "../ml/data/subset";
 import { modelStats } from "../ml/model-stats";
 import { exportOnnx } from "../onnx/export";
-import { measurePairedLatency } from "../onnx/session";
 import { accuracyOn } from "../ml/evaluate";
 import { classifierObjective, fineTune, stepsPerEpoch } from "./fine-tune";
 import { onParetoFront } from "../ml/pareto";
 import { buildNasModel, configKey, configSampler, type NasConfig } from "./nas-space";
 import { NasParams, nasDescriptor } from "./nas.schema";
+import { pairedLatency } from "./paired-latency";
 import { throwIfCancelled } from "./cancel";
 import type { ChildRun } from "./descriptor";
 import type { NasCandidate, NasResult, Technique, TechniqueContext } from "./types";
 
 /** Validation images used to rank proxies (enough to separate candidates, cheap to score). */
 const PROXY_VAL_IMAGES = 1_000;
-/** Batch-1 runs per model per latency measurement during the search: 20 interleaved rounds of 10. */
-const SEARCH_LATENCY_RUNS = 200;
-
-/** Per run baseline: its ONNX file and the reference latency every candidate's paired speed-up is applied to. */
-const latencyReference = new WeakMap<tf.LayersModel, { onnx: Uint8Array; referenceMs?: number }>();
-
-/**
- * A candidate's latency on one scale, the stage runner's paired measure: its ONNX file is timed interleaved with
- * the run baseline's (1 thread), and its latency is the baseline's reference latency (its p50 in the search's first
- * pair) divided by the paired speed-up. Load that comes and goes during the search slows both halves of a pair,
- * so it cannot make one candidate look faster than another.
- */
-async function pairedLatencyMs(ctx: TechniqueContext, model: tf.LayersModel): Promise<number> {
-  let ref = latencyReference.get(ctx.baseline);
-  if (!ref) latencyReference.set(ctx.baseline, (ref = { onnx: exportOnnx(ctx.baseline, { precision: "fp32" }) }));
-  const [h, w, c] = ctx.inputShape;
-  const r = await measurePairedLatency(ref.onnx, exportOnnx(model, { precision: "fp32" }), [1, c, h, w], { rounds: SEARCH_LATENCY_RUNS / 10, runsPerRound: 10 });
-  ref.referenceMs ??= r.baselineP50Ms;
-  return ref.referenceMs / r.speedup.median;
-}
+/** A candidate's paired latency (paired-latency.ts), from its FP32 export. */
+const pairedLatencyMs = async (ctx: TechniqueContext, model: tf.LayersModel) => (await pairedLatency(ctx, exportOnnx(model, { precision: "fp32" }))).latencyMs;
 
 interface Entry {
   config: NasConfig;

@@ -10,6 +10,9 @@ export const QuantizeParams = z
     activationType: z.enum(["uint8", "int8"]).default("uint8").describe("Activation integer type (uint8 asymmetric is ONNX Runtime's default)"),
     epochs: z.number().int().min(1).max(20).default(1).describe("QAT: fine-tuning epochs"),
     learningRate: z.number().gt(0).max(0.1).default(1e-4).describe("QAT: fine-tuning learning rate (small: the model is already trained)"),
+    maxAccuracyDrop: z.number().min(0).max(100).optional().describe("Accuracy control: percentage points of validation top-1 the INT8 model may lose against the stage's float input; when all-INT8 loses more, the most sensitive layers stay FP32, one at a time, until it does not"),
+    preserveSparsity: z.boolean().default(true).describe("QAT: keep the zero weights of a pruned input at zero (masks read off the input model)"),
+    preserveClusters: z.boolean().default(true).describe("QAT: train a clustered input's shared values as centroids, so each kernel keeps its k values"),
   })
   .strict();
 export type QuantizeParams = z.infer<typeof QuantizeParams>;

@@ -14,8 +14,13 @@ import { calibrate } from "../onnx/calibrate";
 import { buildGraph, calibrationKey } from "../onnx/export";
 import type { QuantizationParams } from "../onnx/quantize";
 import { activationQParams, fakeQuantActivation, fakeQuantWeights } from "./fake-quant";
+import { controlAccuracy, type AccuracyControl } from "./accuracy-control";
+import { clusterKernel, sharedKernel, type ClusteredKernel } from "./cluster";
 import { fineTune, trainableVariables } from "./fine-tune";
-import { foldBatchNorm, kernelLayers, kernelVariable, runGraph, type GraphHooks } from "./model-graph";
+import { cloneModel, foldBatchNorm, kernelLayers, kernelVariable, runGraph, type GraphHooks } from "./model-graph";
+import { scoreModel, type ScoringSet } from "./sensitivity/evaluate-onnx-split";
+import { applyMasks, disposeMasks, type Masks } from "./prune-magnitude";
+import { clusteredKernels, zeroMasks } from "./preserve";
 import { QuantizeParams, quantizeDescriptor } from "./quantize.schema";
 import { throwIfCancelled } from "./cancel";
 import type { StageResult, Technique, TechniqueContext } from "./types";
@@ -44,10 +49,45 @@ function quantizedOutputs(model: tf.LayersModel): tf.layers.Layer[] {
   });
 }
 
+/** The validation split as onnxruntime scores it (float NHWC in [0, 1], labels). */
+export function validationSet(ctx: Pick<TechniqueContext, "val">): ScoringSet {
+  const { images, shape } = splitAsFloat(ctx.val);
+  return { images, shape, labels: ctx.val.labels };
+}
+
 const EMA_DECAY = 0.99;
 
-async function quantizationAwareTraining(model: tf.LayersModel, initial: QuantizationParams, params: QuantizeParams, ctx: TechniqueContext): Promise<QuantizationParams> {
+/**
+ * What QAT must not train away (PQAT / CQAT in TF-MOT's terms): the shared values of a clustered input are trained
+ * as centroids (every weight of a cluster moves together), and the zeros of a pruned input are masked in the
+ * forward pass and re-applied after every step. Read off the input model, so it holds after any prune or cluster
+ * stage.
+ */
+interface Preserved {
+  clustered: Map<string, ClusteredKernel>;
+  masks: Masks;
+}
+
+function preservedStructure(model: tf.LayersModel, params: QuantizeParams): Preserved {
+  const clustered = new Map<string, ClusteredKernel>();
+  if (params.preserveClusters) {
+    const byName = new Map(kernelLayers(model).map((l) => [l.name, l]));
+    // The kernel's own values become its centroids (zeros pinned when sparsity is preserved too).
+    for (const [name, k] of clusteredKernels(model)) clustered.set(name, clusterKernel(byName.get(name)!, k, { clusters: k, init: "linear", preserveSparsity: params.preserveSparsity }));
+  }
+  const masks = params.preserveSparsity ? zeroMasks(model, new Set(clustered.keys())) : new Map();
+  return { clustered, masks };
+}
+
+function disposePreserved(p: Preserved): void {
+  for (const c of p.clustered.values()) tf.dispose([c.centroids, c.assignment, c.order, c.bounds.starts, c.bounds.ends]);
+  disposeMasks(p.masks);
+}
+
+async function quantizationAwareTraining(model: tf.LayersModel, initial: QuantizationParams, params: QuantizeParams, ctx: TechniqueContext, preserved: Preserved): Promise<QuantizationParams> {
   const type = params.activationType;
+  const { clustered, masks } = preserved;
+  const clusteredVars = new Set([...clustered.values()].map((c) => c.kernel));
   const observed = quantizedOutputs(model);
   const ranges = new Map<string, { min: tf.Variable; max: tf.Variable }>();
   for (const layer of observed) {
@@ -57,7 +97,12 @@ async function quantizationAwareTraining(model: tf.LayersModel, initial: Quantiz
     if (r) ranges.set(layer.name, tf.tidy(() => ({ min: tf.variable(tf.scalar(r.min), false), max: tf.variable(tf.scalar(r.max), false) })));
   }
   const hooks = (training: boolean): GraphHooks => ({
-    kernel: (layer, kernel) => fakeQuantWeights(kernel, layer.getClassName()),
+    kernel: (layer, kernel) => {
+      const c = clustered.get(layer.name);
+      if (c) return fakeQuantWeights(sharedKernel(c), layer.getClassName());
+      const mask = masks.get(kernelVariable(layer)!);
+      return fakeQuantWeights(mask ? tf.mul(kernel, mask) : kernel, layer.getClassName());
+    },
     output: (layer, y) => {
       const r = ranges.get(layer.name);
       if (!r) return y;
@@ -75,7 +120,9 @@ async function quantizationAwareTraining(model: tf.LayersModel, initial: Quantiz
     await fineTune(ctx, {
       epochs: params.epochs,
       learningRate: params.learningRate,
-      variables: trainableVariables(model),
+      // A clustered kernel trains through its centroids, never weight by weight.
+      variables: [...trainableVariables(model).filter((v) => !clusteredVars.has(v)), ...[...clustered.values()].map((c) => c.centroids)],
+      afterStep: masks.size ? () => applyMasks(masks) : undefined,
       // The moving-average ranges change every step outside the optimizer: the checkpoint keeps them too.
       state: [...ranges.values()].flatMap((r) => [r.min, r.max]),
       logits: (x) => runGraph(model, x, true, hooks(true)) as tf.Tensor2D,
@@ -88,6 +135,8 @@ async function quantizationAwareTraining(model: tf.LayersModel, initial: Quantiz
       if (r) activationRanges[calibrationKey(layer.inboundNodes[0].outputTensors[0])] = { min: r.min.dataSync()[0], max: r.max.dataSync()[0] };
     }
     activationRanges[inputKey] = initial.activationRanges[inputKey];
+    // Strip: the shared values become the plain kernels again (snapKernels then puts them on the int8 grid).
+    for (const c of clustered.values()) tf.tidy(() => c.kernel.assign(sharedKernel(c)));
     return { ...initial, activationRanges, method: "qat" };
   } finally {
     for (const r of ranges.values()) tf.dispose([r.min, r.max]);
@@ -102,17 +151,45 @@ async function apply(input: tf.LayersModel, params: QuantizeParams, ctx: Techniq
     await ctx.onProgress({ phase: "calibrating", stageFraction: 0 });
     const images = calibrationImages(ctx.train, params.calibrationImages, ctx.seed);
     let quantization: QuantizationParams;
+    let preservedLayers: { maskedKernels: number; clusteredKernels: string[] } | undefined;
+    // Accuracy control needs the float kernels back for the layers it leaves FP32: a copy before snapping.
+    let float: tf.LayersModel | undefined;
     if (params.mode === "ptq") {
+      if (params.maxAccuracyDrop != null) float = await cloneModel(model);
       snapKernels(model);
       quantization = await calibrate(model, images, { method: params.calibration, percentile: params.percentile, activationType: params.activationType });
     } else {
       // Ranges before QAT come from min-max calibration of the float model; QAT then tracks them as they move.
       const initial = await calibrate(model, images, { method: params.calibration, percentile: params.percentile, activationType: params.activationType });
-      quantization = await quantizationAwareTraining(model, initial, params, ctx);
+      const preserved = preservedStructure(model, params);
+      try {
+        if (preserved.masks.size || preserved.clustered.size) ctx.log(`quantize: QAT keeps the zeros of ${preserved.masks.size} pruned kernels and the centroids of ${preserved.clustered.size} clustered kernels`);
+        quantization = await quantizationAwareTraining(model, initial, params, ctx, preserved);
+        preservedLayers = { maskedKernels: [...preserved.masks.keys()].length, clusteredKernels: [...preserved.clustered.keys()] };
+      } finally {
+        disposePreserved(preserved);
+      }
+      if (params.maxAccuracyDrop != null) float = await cloneModel(model);
       snapKernels(model);
     }
+    let accuracyControl: AccuracyControl | undefined;
+    if (float) {
+      try {
+        const val = validationSet(ctx);
+        const referenceAccuracy = (await scoreModel(input, { precision: "fp32" }, val)).accuracy;
+        const controlled = await controlAccuracy(model, float, quantization, {
+          maxAccuracyDropPp: params.maxAccuracyDrop!, referenceAccuracy, val, calibrationImages: images,
+          calibration: { method: params.calibration, percentile: params.percentile, activationType: params.activationType },
+          log: ctx.log, onStep: () => throwIfCancelled(ctx),
+        });
+        quantization = controlled.quantization;
+        accuracyControl = controlled.report;
+      } finally {
+        float.dispose();
+      }
+    }
     await ctx.onProgress({ phase: "calibrating", stageFraction: 1 });
-    return { model, precision: "int8", quantization, details: { mode: params.mode, calibration: params.calibration, foldedBatchNorms: folded, calibrationImages: quantization.calibrationImages } };
+    return { model, precision: "int8", quantization, details: { mode: params.mode, calibration: params.calibration, foldedBatchNorms: folded, calibrationImages: quantization.calibrationImages, ...(preservedLayers ? { qatPreserved: preservedLayers } : {}), ...(accuracyControl ? { accuracyControl } : {}) } };
   } catch (e) {
     model.dispose();
     throw e;

@@ -22,6 +22,7 @@ const quick: Record<TechniqueName, Record<string, unknown>> = {
   quantize: { mode: "qat", calibrationImages: 32 },
   cluster: { clusters: 8 },
   nas: { candidates: 2, proxyImages: 100, widths: [0.35, 0.5], depths: [1], kernels: [3], expansions: [2] },
+  auto: { students: 1, widths: [0.35], depths: [1], expansions: [2], sparsitySteps: 1, calibrationImages: 32 },
   analyze: { images: 50, calibrationImages: 16, sparsities: [0.5], channelFractions: [0.5], timingRuns: 20 },
 };
 

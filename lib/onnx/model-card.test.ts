@@ -30,6 +30,18 @@ describe("model card", () => {
     expect(a.markdown).toMatch(/\| 1 \| quantize \| 0.9101 \| 0.3 \| — \|/);
   });
 
+  it("lists the layers accuracy control left FP32 and what each cost", () => {
+    const { markdown, json } = modelCard({
+      ...input,
+      mixedPrecision: { maxAccuracyDropPp: 1, allInt8DropPp: 4.5, accuracyDropPp: 0.5, withinBudget: true, fp32Layers: [{ layer: "conv_b", className: "Conv2D", costAlonePp: 3.25, accuracyAfter: 0.91 }] },
+    });
+    expect(markdown).toContain("## Mixed precision (accuracy control)");
+    expect(markdown).toContain("all-INT8 lost 4.5 pp, this model 0.5 pp (within budget)");
+    expect(markdown).toContain("| conv_b | Conv2D | 3.25 | 0.91 |");
+    expect(JSON.parse(json).mixedPrecision.fp32Layers[0].layer).toBe("conv_b");
+    expect(modelCard(input).markdown).not.toContain("Mixed precision");
+  });
+
   it("states the stage's verdict per requirement and the run's", () => {
     const { markdown, json } = modelCard({
       ...input,

@@ -36,6 +36,11 @@ export interface ModelCardInput {
   stages: { index: number; technique: string; params: Record<string, unknown>; metrics: Record<string, MetricValue> }[];
   requirements?: ModelCardRequirements;
   quantization?: { precision: "int8"; weights: string; activations: string; calibration?: string; calibrationImages?: number };
+  /** INT8 with accuracy control: the layers left FP32 (in the order they were reverted) and what each cost alone. */
+  mixedPrecision?: {
+    maxAccuracyDropPp: number; allInt8DropPp: number; accuracyDropPp: number; withinBudget: boolean;
+    fp32Layers: { layer: string; className: string; costAlonePp: number; accuracyAfter: number }[];
+  };
   artifacts?: { kind: string; file: string; bytes?: number; gzipBytes?: number; sha256?: string }[];
   tool: { name: string; version: string; onnxOpset?: number; runtime?: string };
   seed: number;
@@ -128,6 +133,19 @@ export function modelCard(card: ModelCardInput): ModelCard {
       `- weights: ${q.weights}`,
       `- activations: ${q.activations}`,
       ...(q.calibration ? [`- calibration: ${q.calibration}${q.calibrationImages ? ` on ${q.calibrationImages} training images` : ""}`] : []),
+      "",
+    );
+  }
+  if (card.mixedPrecision) {
+    const mp = card.mixedPrecision;
+    md.push(
+      "## Mixed precision (accuracy control)",
+      "",
+      `Budget ${cell(mp.maxAccuracyDropPp)} pp of validation top-1; all-INT8 lost ${cell(mp.allInt8DropPp)} pp, this model ${cell(mp.accuracyDropPp)} pp (${mp.withinBudget ? "within budget" : "over budget: every layer reverted"}).`,
+      "",
+      mp.fp32Layers.length
+        ? table(["FP32 layer", "class", "cost alone (pp)", "validation top-1 after"], mp.fp32Layers.map((l) => [l.layer, l.className, l.costAlonePp, l.accuracyAfter]))
+        : "Every layer is INT8.",
       "",
     );
   }

@@ -4,6 +4,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { TrainingSetup } from "../ml/train";
 import { techniqueByName, type AnalysisResult, type ChildRun, type StageResult } from "../compress";
+import { preservationOf } from "../compress/preserve";
 import type { PipelineStage } from "../schemas/pipeline";
 import type { StageContext } from "./context";
 import { stageCheckpoints } from "./checkpoint";
@@ -48,9 +49,12 @@ export async function applyTechnique(stage: PipelineStage, input: tf.LayersModel
     log: (line) => console.log(`[run ${ctx.runId}] stage ${ctx.stageIndex} (${stage.technique}): ${line}`),
   });
   const childRuns = technique.childRuns?.(result, params);
+  // Every stage that makes a model says how much of its input's sparsity (and clustering) it kept: chaining stages
+  // can silently undo an earlier one, and this is where that shows.
+  const preserved = "model" in result ? { preserved: preservationOf(input, result.model) } : {};
   return {
     ...result,
-    ...(setups.length ? { details: { ...result.details, training: setups.at(-1), trainingLoops: setups.length } } : {}),
+    details: { ...result.details, ...(setups.length ? { training: setups.at(-1), trainingLoops: setups.length } : {}), ...preserved },
     ...(childRuns ? { childRuns } : {}),
   };
 }

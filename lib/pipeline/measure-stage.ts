@@ -42,6 +42,7 @@ export interface StageOutput {
   model: tf.LayersModel;
   precision: "fp32" | "int8";
   quantization?: QuantizationParams;
+  details?: Record<string, unknown>;
 }
 
 /** The export must answer like the model on these many test images, or the stage fails. */
@@ -98,7 +99,7 @@ export async function measureStage(ctx: StageContext, result: StageOutput, techn
     storeArtifact(ctx.db, { runId: ctx.runId, stageIndex: ctx.stageIndex, kind, fileName, data });
   await store(precision === "int8" ? "onnx-int8" : "onnx-fp32", `${base}-${precision}.onnx`, onnx);
   await store("tfjs", `${base}-tfjs.json`, Buffer.from(await modelToJson(model)));
-  const card = await stageModelCard(ctx, technique, params, m);
+  const card = await stageModelCard(ctx, technique, params, m, result.details);
   await store("model-card", `${base}-model-card.json`, Buffer.from(card.json));
   await store("model-card-md", `${base}-model-card.md`, Buffer.from(card.markdown));
   return m;

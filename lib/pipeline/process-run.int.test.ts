@@ -89,13 +89,13 @@ describe("a run, end to end through queue and worker", () => {
     expect(Math.abs(correct / test.count - stage.accuracy!)).toBeLessThanOrEqual(1 / test.count);
   });
 
-  it("runs a multi-stage pipeline: pruned and INT8 stages measured on their own exports", async () => {
+  it("runs a multi-stage pipeline: pruned and INT8 stages measured on their own exports; QAT keeps the pruning masks", async () => {
     const input = CreateExperiment.parse({
       name: "sequential test", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 2, batchSize: 32 }, seed: 4,
       pipeline: [
         { technique: "baseline" },
         { technique: "prune", params: { method: "unstructured", schedule: { kind: "constant", finalSparsity: 0.5 }, epochs: 1 } },
-        { technique: "quantize", params: { mode: "ptq", calibrationImages: 64 } },
+        { technique: "quantize", params: { mode: "qat", calibrationImages: 64 } },
       ],
     });
     const { runId } = await createExperiment(db(), input);
@@ -109,6 +109,12 @@ describe("a run, end to end through queue and worker", () => {
     expect(int8.sizeBytes!).toBeLessThan(baseline.sizeBytes! * 0.5);
     expect(int8.accuracy!).toBeGreaterThan(baseline.accuracy! - 0.05);
     expect(run.artifacts.filter((a) => a.kind === "onnx-int8").map((a) => a.stageIndex)).toEqual([2]);
+    // Each stage reports the sparsity it received and kept; QAT trained without undoing the pruning.
+    const preserved = (s: { details: unknown }) => (s.details as { preserved: { sparsityReceived: number; sparsityKept: number } }).preserved;
+    expect(preserved(pruned).sparsityReceived).toBe(0);
+    expect(preserved(int8).sparsityReceived).toBeCloseTo(pruned.sparsity!, 6);
+    expect(preserved(int8).sparsityKept).toBeGreaterThanOrEqual(preserved(int8).sparsityReceived);
+    expect(int8.sparsity!).toBeGreaterThan(0.495);
   });
 
   it("distills from another run's model (teacherRunId) on the same dataset", async () => {

@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { INPUT_NAME, ONNX_OPSET } from "../onnx/export";
-import { modelCard, type ModelCard } from "../onnx/model-card";
+import type { AccuracyControl } from "../compress/accuracy-control";
+import { modelCard, type ModelCard, type ModelCardInput } from "../onnx/model-card";
 import { judgeRun, parseVerdict } from "../runs/requirements-verdict";
 import type { StageContext } from "./context";
 import { judgedStageOf, judgeMeasuredStage } from "./judge-stage";
@@ -16,7 +17,14 @@ const toolVersion = (() => {
   }
 })();
 
-export async function stageModelCard(ctx: StageContext, technique: string, params: unknown, m: StageMeasurements): Promise<ModelCard> {
+/** The accuracy control a quantizing technique reports in its details (lib/compress/accuracy-control.ts). */
+function mixedPrecisionOf(details: Record<string, unknown> | undefined): ModelCardInput["mixedPrecision"] {
+  const c = details?.accuracyControl as AccuracyControl | undefined;
+  if (!c) return undefined;
+  return { maxAccuracyDropPp: c.maxAccuracyDropPp, allInt8DropPp: (c.referenceAccuracy - c.allInt8Accuracy) * 100, accuracyDropPp: c.accuracyDropPp, withinBudget: c.withinBudget, fp32Layers: c.fp32Layers };
+}
+
+export async function stageModelCard(ctx: StageContext, technique: string, params: unknown, m: StageMeasurements, details?: Record<string, unknown>): Promise<ModelCard> {
   const run = await ctx.db.run.findUniqueOrThrow({ where: { id: ctx.runId }, include: { experiment: { include: { dataset: true } }, stages: { orderBy: { index: "asc" } } } });
   const [h, w, c] = ctx.data.train.shape;
   const earlier = run.stages.filter((s) => s.index < ctx.stageIndex && s.status === "succeeded");
@@ -48,6 +56,7 @@ export async function stageModelCard(ctx: StageContext, technique: string, param
         },
       },
     ],
+    mixedPrecision: mixedPrecisionOf(details),
     requirements: { limits: ctx.requirements, stage: verdict, run: { ...runSoFar, final: ctx.stageIndex === ctx.stages - 1 } },
     tool: { name: "compression-lab", version: toolVersion, onnxOpset: ONNX_OPSET, runtime: "onnxruntime-node (CPU)" },
     seed: ctx.seed,

@@ -10,8 +10,8 @@ export async function getRunOrThrow(db: Db, id: string) {
       stages: { orderBy: { index: "asc" } },
       artifacts: { orderBy: [{ stageIndex: "asc" }, { kind: "asc" }] },
       metrics: { orderBy: [{ stageIndex: "asc" }, { step: "asc" }] },
-      // NAS candidates (lib/pipeline/child-runs.ts), with their one stage
-      children: { orderBy: { id: "asc" }, select: { id: true, status: true, stages: { select: { params: true, details: true, paramCount: true, macs: true, latencyP50Ms: true } } } },
+      // Child runs (NAS candidates, auto probes: lib/pipeline/child-runs.ts), with their one stage
+      children: { orderBy: { id: "asc" }, select: { id: true, status: true, stages: { select: { technique: true, params: true, details: true, paramCount: true, macs: true, latencyP50Ms: true, sizeBytes: true, gzipBytes: true, speedup: true } } } },
     },
   });
   if (!run) throw notFound("Run");

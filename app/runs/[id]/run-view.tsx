@@ -11,6 +11,7 @@ import { RunProgress, type RunStatus } from "@/lib/schemas/run";
 import { bytes, count, duration, ms, pct, when } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { ConfusionMatrix } from "./confusion-matrix";
+import { AutoCandidates, isAutoCandidate } from "./auto-candidates";
 import { NasCandidates } from "./nas-candidates";
 import { StageAnalyses } from "./stage-analysis";
 import { StageTable } from "./stage-table";
@@ -102,7 +103,8 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
       <p className="muted">
         {run.experiment.baseArch} on {run.experiment.dataset.name} · seed {run.seed} · backend {run.backend ?? "not started"} · {duration(run.startedAt, run.finishedAt)}
       </p>
-      {run.parentRunId ? <p className="muted" data-testid="parent-run">A NAS candidate of <a href={`/runs/${run.parentRunId}`}>this run</a>: measured during its search; the proxy accuracy is in the stage details.</p> : null}
+      {run.parentRunId && run.stages[0]?.technique === "auto" ? <p className="muted" data-testid="parent-run">A candidate of <a href={`/runs/${run.parentRunId}`}>this run</a>&apos;s auto search: measured during it; its validation accuracy is in the stage details.</p> : null}
+      {run.parentRunId && run.stages[0]?.technique !== "auto" ? <p className="muted" data-testid="parent-run">A NAS candidate of <a href={`/runs/${run.parentRunId}`}>this run</a>: measured during its search; the proxy accuracy is in the stage details.</p> : null}
       {run.sweepId ? (
         <p className="muted" data-testid="sweep-link">
           A run of <a href={`/sweeps/${run.sweepId}`}>a sweep</a>
@@ -140,6 +142,7 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
                 <span className="name">{s.technique}</span>
                 <span><StatusBadge status={current ? "running" : s.status} /></span>
                 <span className="small mono">{s.accuracy != null ? pct(s.accuracy) : "\u00a0"}</span>
+                <PreservedLine details={s.details} />
               </div>
             </div>
           );
@@ -173,10 +176,16 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
       <RunVerdict run={run} rows={rows} />
       <StageTable rows={rows} requirements={run.requirements} shipStageIndex={run.shipStageIndex} testId="stage-table" />
 
-      {run.children.length ? (
+      {run.children.some((c) => !isAutoCandidate(c)) ? (
         <>
           <h2>NAS candidates</h2>
-          <NasCandidates runs={run.children} />
+          <NasCandidates runs={run.children.filter((c) => !isAutoCandidate(c))} />
+        </>
+      ) : null}
+      {run.children.some(isAutoCandidate) ? (
+        <>
+          <h2>Auto search: candidates</h2>
+          <AutoCandidates runs={run.children.filter(isAutoCandidate)} runName={run.experiment.name} />
         </>
       ) : null}
 
@@ -226,6 +235,16 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
       </div>
     </>
   );
+}
+
+/** What the stage kept of its input's sparsity and clustering (lib/compress/preserve.ts), when it received any. */
+function PreservedLine({ details }: { details: unknown }) {
+  const p = (details as { preserved?: { sparsityReceived?: number; sparsityKept?: number; clustersReceived?: number; clustersKept?: number | null } } | null)?.preserved;
+  if (!p || !(p.sparsityReceived || p.clustersReceived)) return null;
+  const parts: string[] = [];
+  if (p.sparsityReceived) parts.push(`sparsity ${pct(p.sparsityReceived, 0)} → ${pct(p.sparsityKept, 0)}`);
+  if (p.clustersReceived) parts.push(`≤${p.clustersReceived} values/ch → ${p.clustersKept ?? "—"}`);
+  return <span className="small mono muted" data-testid="stage-preserved" title="received from the input model → kept in this stage's model">{parts.join(" · ")}</span>;
 }
 
 function FragmentKV({ k, v }: { k: string; v: unknown }) {
