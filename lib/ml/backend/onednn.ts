@@ -4,7 +4,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeAddon } from "./native-types";
-import { installLayerFastPaths } from "./layer-fast-paths";
 import { batchNormKernels, registerFastGradients, registerTrainingGradient } from "./kernels/batchnorm";
 import { convKernels } from "./kernels/conv";
 import { matmulKernels } from "./kernels/matmul";
@@ -76,7 +75,6 @@ export function registerOnednnBackend(addon: NativeAddon): void {
   registerFastGradients();
   registerTrainingGradient();
   registerActivationGradients();
-  installLayerFastPaths();
   for (const [name, native] of Object.entries(nativeKernels)) {
     tf.registerKernel({
       kernelName: name, backendName: BACKEND,
