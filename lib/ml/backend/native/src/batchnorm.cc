@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 #include "common.h"
 
@@ -37,10 +38,14 @@ inline float activate(float v, int act) {
   v = std::max(v, 0.f);
   return act == kRelu6 ? std::min(v, 6.f) : v;
 }
-// The activation's derivative read from its output y: relu passes where y > 0, relu6 where 0 < y < 6.
-inline float passes(float y, int act) {
-  if (act == kNone) return 1.f;
-  return (y > 0.f && (act != kRelu6 || y < 6.f)) ? 1.f : 0.f;
+// dy where the activation passes (read from its output y: relu where y > 0, relu6 where 0 < y < 6), else 0.
+// Specialised per activation and branch-free, so the loops vectorise: a per-element branch on random signs
+// mispredicted half the time and made the fused gradient 15x slower than the plain one (measured).
+template <int Act>
+inline float masked(float dy, float y) {
+  if constexpr (Act == kRelu) return y > 0.f ? dy : 0.f;
+  else if constexpr (Act == kRelu6) return ((y > 0.f) & (y < 6.f)) ? dy : 0.f;
+  else return dy;
 }
 
 // y = act((x - mean) / sqrt(variance + eps) * scale + offset) per channel, in one pass as y = act(x * mul + add).
@@ -158,17 +163,17 @@ struct GradSums {
       act = static_cast<int>(a.i64(activationArg));
       if (act != kNone) y = a.f32(activationArg + 1);
     }
-    if (y) {
-      channelSums(rows, C, sdy, sdyx, [&](int64_t i, int64_t c, float& u, float& v) {
-        u = dy[i] * passes(y[i], act);
-        v = u * (x[i] - mean[c]);
+    const float *px = x, *pdy = dy, *py = y, *pm = mean.data();
+    auto sums = [&](auto act) {
+      constexpr int A = decltype(act)::value;
+      channelSums(rows, C, sdy, sdyx, [=](int64_t i, int64_t c, float& u, float& v) {
+        u = masked<A>(pdy[i], A == kNone ? 0.f : py[i]);
+        v = u * (px[i] - pm[c]);
       });
-    } else {
-      channelSums(rows, C, sdy, sdyx, [&](int64_t i, int64_t c, float& u, float& v) {
-        u = dy[i];
-        v = dy[i] * (x[i] - mean[c]);
-      });
-    }
+    };
+    if (!y) sums(std::integral_constant<int, kNone>{});
+    else if (act == kRelu) sums(std::integral_constant<int, kRelu>{});
+    else sums(std::integral_constant<int, kRelu6>{});
   }
 };
 
@@ -246,20 +251,23 @@ napi_value trainGrad(napi_env env, napi_callback_info info) {
       q[c] = static_cast<float>(-s * r * r * r * g.sdyx[c] / rows);
       b[c] = static_cast<float>(-s * r * g.sdy[c] / rows);
     }
+    const float *pk = k.data(), *pq = q.data(), *pb = b.data(), *pm = g.mean.data();
+    auto dxPass = [&](auto act) {
+      constexpr int A = decltype(act)::value;
 #pragma omp parallel for if (rows * C > 32768) schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* px = g.x + r * C;
-      const float* pdy = g.dy + r * C;
-      float* pdx = dx + r * C;
-      if (g.y) {
-        const float* py = g.y + r * C;
+      for (int64_t r = 0; r < rows; r++) {
+        const float* px = g.x + r * C;
+        const float* pdy = g.dy + r * C;
+        const float* py = A == kNone ? nullptr : g.y + r * C;
+        float* pdx = dx + r * C;
 #pragma omp simd
-        for (int64_t c = 0; c < C; c++) pdx[c] = pdy[c] * passes(py[c], g.act) * k[c] + (px[c] - g.mean[c]) * q[c] + b[c];
-      } else {
-#pragma omp simd
-        for (int64_t c = 0; c < C; c++) pdx[c] = pdy[c] * k[c] + (px[c] - g.mean[c]) * q[c] + b[c];
+        for (int64_t c = 0; c < C; c++)
+          pdx[c] = masked<A>(pdy[c], A == kNone ? 0.f : py[c]) * pk[c] + (px[c] - pm[c]) * pq[c] + pb[c];
       }
-    }
+    };
+    if (!g.y) dxPass(std::integral_constant<int, kNone>{});
+    else if (g.act == kRelu) dxPass(std::integral_constant<int, kRelu>{});
+    else dxPass(std::integral_constant<int, kRelu6>{});
     return undefined(a.env);
   });
 }
