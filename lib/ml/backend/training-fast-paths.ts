@@ -53,18 +53,14 @@ const activated = new WeakSet<tf.Tensor>();
 
 function batchNormTraining(bn: BatchNormFields, x: tf.Tensor, activation: Activation): tf.Tensor {
   return tf.tidy(() => {
-    const params: tf.NamedTensorMap = { x };
+    const params: tf.NamedTensorMap = { x, movingMean: bn.movingMean.read(), movingVariance: bn.movingVariance.read() };
     if (bn.gamma) params.scale = bn.gamma.read();
     if (bn.beta) params.offset = bn.beta.read();
-    const [y, mean, variance] = tf.engine().runKernel(TRAIN_KERNEL, params,
-      { varianceEpsilon: bn.epsilon, activation: BN_ACTIVATIONS[activation] }) as tf.Tensor[];
-    // the layer's own update rule: moving = moving - (moving - batch) * (1 - momentum)
-    for (const [moving, batch] of [[bn.movingMean, mean], [bn.movingVariance, variance]] as const) {
-      tf.tidy(() => {
-        const old = moving.read();
-        moving.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - bn.momentum)));
-      });
-    }
+    // outputs 3 and 4: the layer's own moving-average update, moving - (moving - batch) * (1 - momentum)
+    const [y, , , movingMean, movingVariance] = tf.engine().runKernel(TRAIN_KERNEL, params,
+      { varianceEpsilon: bn.epsilon, activation: BN_ACTIVATIONS[activation], momentum: bn.momentum }) as tf.Tensor[];
+    bn.movingMean.write(movingMean);
+    bn.movingVariance.write(movingVariance);
     return y;
   });
 }

@@ -54,10 +54,19 @@ const eps = (attrs: tf.NamedAttrMap) => (attrs.varianceEpsilon as number | undef
 export const BN_ACTIVATIONS = { none: 0, relu: 1, relu6: 2 } as const;
 const activationOf = (attrs: tf.NamedAttrMap) => (attrs.activation as number | undefined) ?? BN_ACTIVATIONS.none;
 
-/** inputs {x, scale?, offset?} (per-channel over the last axis) → [y, mean, variance] (biased, as tf.moments);
- *  attr activation (BN_ACTIVATIONS) is applied to y in the same pass. */
+/** moving − (moving − batch)·(1 − momentum), tfjs-layers' update, rounded as its three float32 ops round. */
+function movingAverage(moving: Float32Array, batch: Float32Array, momentum: number): Float32Array {
+  const k = Math.fround(1 - momentum), out = new Float32Array(moving.length);
+  for (let c = 0; c < moving.length; c++) out[c] = moving[c] - Math.fround(Math.fround(moving[c] - batch[c]) * k);
+  return out;
+}
+
+/** inputs {x, scale?, offset?, movingMean?, movingVariance?} (per-channel over the last axis) → [y, mean, variance]
+ *  (biased, as tf.moments), and with the moving statistics (attr momentum) their updated values as outputs 3 and 4
+ *  (two outputs here instead of six small ops and their dispatch per layer and step); attr activation
+ *  (BN_ACTIVATIONS) is applied to y in the same pass. */
 const trainKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
-  const { x, scale, offset } = inputs as Record<string, TensorInfo | undefined>;
+  const { x, scale, offset, movingMean, movingVariance } = inputs as Record<string, TensorInfo | undefined>;
   const C = channels(x!, [scale, offset]);
   if (C === undefined) throw new Error(`${TRAIN_KERNEL}: needs float32 input with per-channel parameters`);
   const [y, wrapY] = output(backend, x!.shape);
@@ -65,7 +74,13 @@ const trainKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon
   const [variance, wrapVariance] = output(backend, [C]);
   addon.batchNormTrainForward(values(backend, x!), C, scale ? values(backend, scale) : null,
     offset ? values(backend, offset) : null, eps(attrs), y, mean, variance, activationOf(attrs));
-  return [wrapY(), wrapMean(), wrapVariance()];
+  const outs = [wrapY(), wrapMean(), wrapVariance()];
+  if (!movingMean || !movingVariance) return outs;
+  const momentum = attrs.momentum as number;
+  for (const [moving, batch] of [[movingMean, mean], [movingVariance, variance]] as const) {
+    outs.push(backend.makeTensorInfo([C], "float32", movingAverage(values(backend, moving), batch, momentum)));
+  }
+  return outs;
 };
 
 /** inputs {x, dy, mean, variance, scale?, y?} → [dx, dscale, doffset]: the gradient through the batch statistics,
@@ -91,8 +106,8 @@ export const batchNormKernels: Record<string, NativeKernel> = {
   [TRAIN_GRAD_KERNEL]: trainGradKernel,
 };
 
-/** The gradient of LabBatchNormTrain with respect to x, scale and offset. The mean and variance outputs feed only
- *  the moving averages (no gradient flows back through them), so their incoming gradients are zeros and ignored. */
+/** The gradient of LabBatchNormTrain with respect to x, scale and offset. The mean, variance and moving-average
+ *  outputs feed only the moving averages (no gradient flows back through them): their incoming gradients are ignored. */
 export function registerTrainingGradient(): void {
   tf.registerGradient({
     // y is saved for a fused activation's derivative (a consumer of y keeps it alive until the backward anyway)
@@ -103,7 +118,9 @@ export function registerTrainingGradient(): void {
       const inputs: tf.NamedTensorMap = { x, dy, mean, variance, y };
       if (scale) inputs.scale = scale;
       const [dx, dscale, doffset] = tf.engine().runKernel(TRAIN_GRAD_KERNEL, inputs, attrs) as tf.Tensor[];
-      return { x: () => dx, scale: () => dscale, offset: () => doffset };
+      // the moving statistics only feed the moving-average outputs, which carry no gradient
+      return { x: () => dx, scale: () => dscale, offset: () => doffset,
+        movingMean: () => tf.zerosLike(mean), movingVariance: () => tf.zerosLike(variance) };
     },
   });
 }
