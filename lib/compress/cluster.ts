@@ -154,6 +154,8 @@ async function apply(input: tf.LayersModel, params: ClusterParams, ctx: Techniqu
       variables,
       logits: (x) => runGraph(model, x, true, hooks) as tf.Tensor2D,
       predict: (x) => runGraph(model, x, false, hooks) as tf.Tensor2D,
+      // the hooks see each layer's output: BatchNorm and ReLU stay two layers
+      fastPaths: { model },
       checkpoint: "cluster",
     });
     // Strip: the shared values become the plain kernels of an ordinary model.

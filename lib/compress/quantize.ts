@@ -127,6 +127,8 @@ async function quantizationAwareTraining(model: tf.LayersModel, initial: Quantiz
       state: [...ranges.values()].flatMap((r) => [r.min, r.max]),
       logits: (x) => runGraph(model, x, true, hooks(true)) as tf.Tensor2D,
       predict: (x) => runGraph(model, x, false, hooks(false)) as tf.Tensor2D,
+      // the hooks see each layer's output: BatchNorm and ReLU stay two layers
+      fastPaths: { model },
       checkpoint: "qat",
     });
     const activationRanges = { ...initial.activationRanges };

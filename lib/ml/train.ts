@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { augmentedImageBatch, isAugmenting, type Augmentation } from "./augment";
 import { adam } from "./backend/optimizers";
+import { useTrainingFastPaths, type FastPathOptions } from "./backend/training-fast-paths";
 import type { ImageSplit } from "./data/types";
 import type { CheckpointStore } from "./checkpoint-store";
 import { accuracyOn } from "./evaluate";
@@ -69,6 +70,8 @@ export interface Objective {
   state?: tf.Variable[];
   /** The model whose BatchNorm statistics are recalibrated after training (none: nothing to recalibrate). */
   model?: tf.LayersModel;
+  /** The model whose layers train through the native fast paths while the loop runs (backend/training-fast-paths.ts). */
+  fastPaths?: { model: tf.LayersModel } & FastPathOptions;
 }
 
 /** State a caller keeps beside the weights (pruning masks), saved with every checkpoint and restored on resume. */
@@ -188,6 +191,8 @@ export function modelObjective(model: tf.LayersModel): Objective {
     logits: (x) => model.apply(x, { training: true }) as tf.Tensor2D,
     predict: (x) => model.predict(x) as tf.Tensor2D,
     model,
+    // model.apply: nothing sees a BatchNorm's output but its ReLU, so the two fuse
+    fastPaths: { model, fuseActivations: true },
   };
 }
 
@@ -295,6 +300,7 @@ export async function trainObjective(objective: Objective, trainSplit: ImageSpli
     weightDecay, decoupledWeightDecay: opts.optimizer === "adamw", labelSmoothing, schedule: opts.schedule ?? { kind: "constant" },
     augment: augment ?? null, epochs, batchSize: opts.batchSize, totalSteps,
   });
+  const undoFastPaths = objective.fastPaths ? useTrainingFastPaths(objective.fastPaths.model, objective.fastPaths) : () => {};
   try {
     let startEpoch = opts.startEpoch ?? 0;
     const resumed = opts.checkpoint ? await restoreState(opts, objective, optimizer) : null;
@@ -383,6 +389,7 @@ export async function trainObjective(objective: Objective, trainSplit: ImageSpli
       recalibrateBatchNorm(objective.model, trainSplit, { images: opts.recalibrationImages, batchSize: opts.batchSize, seed: opts.seed });
     }
   } finally {
+    undoFastPaths();
     tf.dispose(best.weights);
     optimizer.dispose();
   }

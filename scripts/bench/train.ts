@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/ml/backend/index";
-import { deferral } from "../../lib/ml/backend/kernels/util";
+import { deferral, poolStats } from "../../lib/ml/backend/kernels/util";
 import { loadFashionMnist } from "../../lib/ml/data/fashion-mnist";
 import type { ImageSplit } from "../../lib/ml/data/types";
 import { defaultAugmentation } from "../../lib/ml/augment";
@@ -157,6 +157,7 @@ async function profile(arch: Architecture, data: ReturnType<typeof loadFashionMn
   deferral.enabled = true;
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
+  const pool0 = { ...poolStats };
   await run(profileSteps);
   const plain = (performance.now() - t1) / profileSteps;
   const cpu = process.cpuUsage(cpu0);
@@ -177,7 +178,8 @@ async function profile(arch: Architecture, data: ReturnType<typeof loadFashionMn
   const total = [...byName.values()].reduce((a, b) => a + b.ms, 0);
   console.error(`profile ${arch}: ${plain.toFixed(1)} ms/step unprofiled (${(BATCH * 1000 / plain).toFixed(0)} images/s), ` +
     `${cpuMs.toFixed(1)} ms CPU/step, load average ${os.loadavg()[0].toFixed(1)}, kernels ${total.toFixed(1)} ms, ` +
-    `${[...byName.values()].reduce((a, b) => a + b.calls, 0).toFixed(0)} kernel calls/step`);
+    `${[...byName.values()].reduce((a, b) => a + b.calls, 0).toFixed(0)} kernel calls/step, output arrays per step: ` +
+    `${((poolStats.reused - pool0.reused) / profileSteps).toFixed(0)} recycled, ${((poolStats.allocated - pool0.allocated) / profileSteps).toFixed(0)} allocated`);
   for (const [name, v] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
     console.error(`  ${v.ms.toFixed(2).padStart(8)} ms  ${v.calls.toFixed(0).padStart(4)}x  ${name}`);
   }

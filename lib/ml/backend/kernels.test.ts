@@ -2,7 +2,7 @@
 // a case added here is checked everywhere. onednn also proves its native path ran (no silent cpu fallback).
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { TRAIN_KERNEL } from "./kernels/batchnorm";
+import { BN_ACTIVATIONS, TRAIN_KERNEL } from "./kernels/batchnorm";
 import {
   convCases, depthwiseCases, depthwiseGradReference, describeOnBackends, expectClose, randomArray, runOn,
 } from "./test-util";
@@ -164,6 +164,27 @@ describeOnBackends("kernels match cpu", (backend) => {
           f(xt, scale, offset)[0].mul(tf.tensor(dy, shape)).sum();
         return [...f(xs, params[0], params[1]), ...tf.grads(loss)([xs, ...params])];
       }));
+      for (const act of ["relu", "relu6"] as const) {
+        it(`training-mode batch norm fused with ${act} (LabBatchNormTrain activation) ${label}`, () => both(() => {
+          // outputs and gradients of act(batchNorm(x)); on the reference backends the two ops, on onednn one kernel
+          const xs = tf.tensor(x.map((e, i) => e * 6 + (i % C) - 1), shape);
+          const params = [tf.tensor(sc.map((v) => v * 8)), tf.tensor(off)]; // outputs beyond both relu6 bounds
+          expect(sc.some((v) => Math.abs(v * 8) > 6)).toBe(true);
+          const axes = shape.slice(0, -1).map((_, i) => i);
+          const f = (xt: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): tf.Tensor => {
+            if (tf.getBackend() === "onednn") {
+              return (tf.engine().runKernel(TRAIN_KERNEL, { x: xt, scale, offset },
+                { varianceEpsilon: 1e-3, activation: BN_ACTIVATIONS[act] }) as tf.Tensor[])[0];
+            }
+            const { mean, variance } = tf.moments(xt, axes);
+            const y = tf.batchNorm(xt, mean, variance, offset, scale, 1e-3);
+            return act === "relu" ? tf.relu(y) : tf.relu6(y);
+          };
+          const loss = (xt: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor) =>
+            f(xt, scale, offset).mul(tf.tensor(dy, shape)).sum();
+          return [f(xs, params[0], params[1]), ...tf.grads(loss)([xs, ...params])];
+        }));
+      }
       it(`training-mode batch norm through tf.moments ${label}`, () => both(() => {
         const axes = shape.slice(0, -1).map((_, i) => i);
         const f = (xt: tf.Tensor) => {

@@ -20,10 +20,11 @@ export interface NativeAddon {
     y: F32): void;
   batchNormGrad(x: F32, dy: F32, C: number, mean: F32, variance: F32, scale: F32 | null, eps: number, dx: F32,
     dmean: F32, dvariance: F32, dscale: F32, doffset: F32): void;
+  // activation (optional): 0 none, 1 relu, 2 relu6 applied to y; the gradient then also takes that y
   batchNormTrainForward(x: F32, C: number, scale: F32 | null, offset: F32 | null, eps: number, y: F32, mean: F32,
-    variance: F32): void;
+    variance: F32, activation?: number): void;
   batchNormTrainGrad(x: F32, dy: F32, C: number, mean: F32, variance: F32, scale: F32 | null, eps: number, dx: F32,
-    dscale: F32, doffset: F32): void;
+    dscale: F32, doffset: F32, activation?: number, y?: F32 | null): void;
   // matmul.cc — shape: [batchA, batchB, M, K, N, transposeA, transposeB]
   matmul(shape: Int32Array, a: F32, b: F32, bias: F32 | null, out: F32, activation: number, alpha: number): void;
   // pool.cc — shape: [N, C, IH, IW, OH, OW, KH, KW, SH, SW, padTop, padLeft, padBottom, padRight]; max: 1, avg: 0

@@ -4,14 +4,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeAddon } from "./native-types";
-import { installLayerFastPaths } from "./layer-fast-paths";
 import { batchNormKernels, registerFastGradients, registerTrainingGradient } from "./kernels/batchnorm";
 import { convKernels } from "./kernels/conv";
 import { matmulKernels } from "./kernels/matmul";
 import { optimizerKernels } from "./kernels/optimizer";
 import { poolKernels } from "./kernels/pool";
 import { eltwiseKernels, floatStorageCast, registerActivationGradients } from "./kernels/eltwise";
-import { BACKEND, disposeUncomputed, lazyStorage, type KernelArgs, type NativeKernel } from "./kernels/util";
+import { BACKEND, checkAliasing, disposeUncomputed, escape, lazyStorage, type KernelArgs, type NativeKernel } from "./kernels/util";
 
 export const nativeKernels: Record<string, NativeKernel> = {
   ...convKernels,
@@ -30,6 +29,20 @@ class OnednnBackend extends MathBackendCPU {
   override disposeData(dataId: object, force?: boolean): boolean {
     return disposeUncomputed(dataId, () => super.disposeData(dataId, force));
   }
+  // The reader keeps the array (dataSync() hands out the backend's own): it must never be recycled (kernels/util.ts).
+  override readSync(dataId: object) {
+    escape(this, dataId);
+    return super.readSync(dataId);
+  }
+}
+
+/** A cpu kernel on this backend, telling the output pool when an output aliases a pooled input (Slice's views). */
+function cpuKernel(k: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const out = k(args) as tf.TensorInfo | tf.TensorInfo[];
+    checkAliasing((args as unknown as KernelArgs).backend, out);
+    return out;
+  };
 }
 
 const failures = new Set<string>();
@@ -70,17 +83,16 @@ export function registerOnednnBackend(addon: NativeAddon): void {
   const cpuKernels = new Map(tf.getKernelsForBackend("cpu").map((k) => [k.kernelName, k]));
   for (const [name, k] of cpuKernels) {
     if (nativeKernels[name]) continue;
-    const kernelFunc = name === "Cast" ? floatStorageCast(k.kernelFunc) : k.kernelFunc;
+    const kernelFunc = cpuKernel(name === "Cast" ? floatStorageCast(k.kernelFunc) : k.kernelFunc);
     tf.registerKernel({ ...k, kernelFunc, backendName: BACKEND });
   }
   registerFastGradients();
   registerTrainingGradient();
   registerActivationGradients();
-  installLayerFastPaths();
   for (const [name, native] of Object.entries(nativeKernels)) {
     tf.registerKernel({
       kernelName: name, backendName: BACKEND,
-      kernelFunc: withFallback(name, native, cpuKernels.get(name)?.kernelFunc, addon),
+      kernelFunc: withFallback(name, native, cpuKernels.has(name) ? cpuKernel(cpuKernels.get(name)!.kernelFunc) : undefined, addon),
     });
   }
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { setupBackend } from "./index";
 import { loadNative } from "./native";
 import { kernelStats } from "./onednn";
+import { useTrainingFastPaths } from "./training-fast-paths";
 import { expectClose, randomArray, runOn } from "./test-util";
 
 const hasNative = "addon" in loadNative();
@@ -42,9 +43,11 @@ function smallModel(inputShape: [number, number, number], classes: number, seed 
 function gradients(x: Float32Array, y: Float32Array, n: number) {
   return () => {
     const model = smallModel([13, 13, 2], 5);
+    const undo = useTrainingFastPaths(model, { fuseActivations: true }); // as train() does; off on cpu and wasm
     const xs = tf.tensor4d(x, [n, 13, 13, 2]), ys = tf.tensor2d(y, [n, 5]);
     const { value, grads } = tf.variableGrads(() =>
       tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar);
+    undo();
     const out = [value, ...model.trainableWeights.map((w) => grads[w.originalName]),
       ...model.nonTrainableWeights.map((w) => w.read().clone())];
     model.dispose();
@@ -62,7 +65,7 @@ describe.each(backends)("training on %s", (backend) => {
     const actual = await runOn(backend, gradients(x, y, n));
     const expected = await runOn("cpu", gradients(x, y, n));
     expectClose(actual, expected, 1e-4, 1e-3);
-    // on onednn, BatchNorm trained through the fused kernel (layer-fast-paths.ts), not tf.moments
+    // on onednn, BatchNorm (with its ReLU/ReLU6) trained through the fused kernel (training-fast-paths.ts), not tf.moments
     if (backend === "onednn") expect(kernelStats.byKernel.get("LabBatchNormTrain")?.native).toBeGreaterThan(0);
   });
 

@@ -13,6 +13,7 @@ import { setupBackend } from "./index";
 import { loadNative } from "./native";
 import { kernelStats } from "./onednn";
 import { adam } from "./optimizers";
+import { useTrainingFastPaths } from "./training-fast-paths";
 import { expectClose, rand, runOn } from "./test-util";
 
 const hasNative = "addon" in loadNative();
@@ -30,15 +31,18 @@ const options = (count: number, extra: Partial<TrainOptions> = {}): TrainOptions
   onProgress: () => {}, signal: new AbortController().signal, ...extra,
 });
 
-/** Every trainable variable's gradient for one batch in training mode (the loss train() uses). */
+/** Every trainable variable's gradient for one batch in training mode (the loss train() uses), through the fast
+ *  paths train() installs (fused BatchNorm+ReLU on onednn; on cpu they stay off: the per-op reference). */
 function gradients(arch: Architecture, split: ImageSplit) {
   return () => {
     const model = buildModel(arch, { inputShape: split.shape, numClasses: CLASSES, seed: 5 });
+    const undo = useTrainingFastPaths(model, { fuseActivations: true });
     const x = tf.tensor4d(Float32Array.from(split.images, (v) => v / 255), [split.count, ...split.shape]);
     const y = tf.oneHot(tf.tensor1d(Int32Array.from(split.labels), "int32"), CLASSES);
     const { grads } = tf.variableGrads(() =>
       tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
     const out = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
+    undo();
     model.dispose();
     return out;
   };
@@ -83,8 +87,13 @@ describe.skipIf(!hasNative)("zoo models trained by train() on onednn vs the cpu 
     // batch 8 (2 for ResNet-20, slow on cpu): BatchNorm over a batch of 2 at 1x1 leaves gradients that are pure noise
     const split = randomSplit(arch === "resnet" ? 2 : 8, [28, 28, 1]);
     const before = kernelStats.fallback;
+    const ran = (k: string) => kernelStats.byKernel.get(k)?.native ?? 0;
+    const [bnBefore, reluBefore] = [ran("LabBatchNormTrain"), ran("Relu")];
     const actual = await runOn("onednn", gradients(arch, split));
     expect(kernelStats.fallback, "a native kernel fell back to cpu").toBe(before);
+    expect(ran("LabBatchNormTrain"), "BatchNorm trained through the native kernel").toBeGreaterThan(bnBefore);
+    // every ReLU of bench-cnn follows a BatchNorm and is fused into it
+    if (arch === "bench-cnn") expect(ran("Relu"), "a ReLU ran although its BatchNorm fuses it").toBe(reluBefore);
     const reference = await runOn("cpu", gradients(arch, split));
     // floor 1e-2: in MobileNetV2's last stages (2x2 and 1x1 at a 28x28 input) BatchNorm normalises over a few
     // values per channel, and the gradients before it cancel to ~1e-4 (3e-7 apart): no scale of their own.

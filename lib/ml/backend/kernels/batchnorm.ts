@@ -1,7 +1,8 @@
 // Batch normalisation on the native backend (native/src/batchnorm.cc):
 //   - FusedBatchNorm (inference form) and a fused gradient for it;
-//   - LabBatchNormTrain: batch statistics + normalisation in one kernel, with a one-kernel gradient through the
-//     statistics. ../layer-fast-paths.ts routes tfjs-layers' BatchNormalization through it in training;
+//   - LabBatchNormTrain: batch statistics + normalisation (+ an optional ReLU/ReLU6, attr activation) in one kernel,
+//     with a one-kernel gradient through the statistics (and the activation). ../training-fast-paths.ts routes a
+//     model's BatchNormalization layers through it while train() runs;
 //   - faster gradients for the ops tf.moments differentiates through (Mean), for models that still use it.
 import * as tf from "@tensorflow/tfjs";
 import type { NativeAddon } from "../native-types";
@@ -49,29 +50,52 @@ const gradKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon:
 export const TRAIN_KERNEL = "LabBatchNormTrain";
 const TRAIN_GRAD_KERNEL = "LabBatchNormTrainGrad";
 const eps = (attrs: tf.NamedAttrMap) => (attrs.varianceEpsilon as number | undefined) ?? 0.001;
+/** The activation codes LabBatchNormTrain fuses (native/src/batchnorm.cc BnActivation). */
+export const BN_ACTIVATIONS = { none: 0, relu: 1, relu6: 2 } as const;
+const activationOf = (attrs: tf.NamedAttrMap) => (attrs.activation as number | undefined) ?? BN_ACTIVATIONS.none;
 
-/** inputs {x, scale?, offset?} (per-channel over the last axis) → [y, mean, variance] (biased, as tf.moments). */
+/** moving − (moving − batch)·(1 − momentum), tfjs-layers' update, rounded as its three float32 ops round. */
+function movingAverage(moving: Float32Array, batch: Float32Array, momentum: number): Float32Array {
+  const k = Math.fround(1 - momentum), out = new Float32Array(moving.length);
+  for (let c = 0; c < moving.length; c++) out[c] = moving[c] - Math.fround(Math.fround(moving[c] - batch[c]) * k);
+  return out;
+}
+
+/** inputs {x, scale?, offset?, movingMean?, movingVariance?} (per-channel over the last axis) → [y, mean, variance]
+ *  (biased, as tf.moments), and with the moving statistics (attr momentum) their updated values as outputs 3 and 4
+ *  (two outputs here instead of six small ops and their dispatch per layer and step); attr activation
+ *  (BN_ACTIVATIONS) is applied to y in the same pass. */
 const trainKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
-  const { x, scale, offset } = inputs as Record<string, TensorInfo | undefined>;
+  const { x, scale, offset, movingMean, movingVariance } = inputs as Record<string, TensorInfo | undefined>;
   const C = channels(x!, [scale, offset]);
   if (C === undefined) throw new Error(`${TRAIN_KERNEL}: needs float32 input with per-channel parameters`);
   const [y, wrapY] = output(backend, x!.shape);
   const [mean, wrapMean] = output(backend, [C]);
   const [variance, wrapVariance] = output(backend, [C]);
   addon.batchNormTrainForward(values(backend, x!), C, scale ? values(backend, scale) : null,
-    offset ? values(backend, offset) : null, eps(attrs), y, mean, variance);
-  return [wrapY(), wrapMean(), wrapVariance()];
+    offset ? values(backend, offset) : null, eps(attrs), y, mean, variance, activationOf(attrs));
+  const outs = [wrapY(), wrapMean(), wrapVariance()];
+  if (!movingMean || !movingVariance) return outs;
+  const momentum = attrs.momentum as number;
+  for (const [moving, batch] of [[movingMean, mean], [movingVariance, variance]] as const) {
+    outs.push(backend.makeTensorInfo([C], "float32", movingAverage(values(backend, moving), batch, momentum)));
+  }
+  return outs;
 };
 
-/** inputs {x, dy, mean, variance, scale?} → [dx, dscale, doffset]: the gradient through the batch statistics. */
+/** inputs {x, dy, mean, variance, scale?, y?} → [dx, dscale, doffset]: the gradient through the batch statistics,
+ *  and through the fused activation (its derivative read from the forward output y) when attr activation is set. */
 const trainGradKernel: NativeKernel = ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
-  const { x, dy, mean, variance, scale } = inputs as Record<string, TensorInfo | undefined>;
+  const { x, dy, mean, variance, scale, y } = inputs as Record<string, TensorInfo | undefined>;
+  const activation = activationOf(attrs);
+  if (activation !== BN_ACTIVATIONS.none && !y) throw new Error(`${TRAIN_GRAD_KERNEL}: a fused activation needs y`);
   const C = channels(x!, [mean, variance, scale])!;
   const [dx, wrapDx] = output(backend, x!.shape);
   const [dscale, wrapDscale] = output(backend, [C]);
   const [doffset, wrapDoffset] = output(backend, [C]);
   addon.batchNormTrainGrad(values(backend, x!), values(backend, dy!), C, values(backend, mean!),
-    values(backend, variance!), scale ? values(backend, scale) : null, eps(attrs), dx, dscale, doffset);
+    values(backend, variance!), scale ? values(backend, scale) : null, eps(attrs), dx, dscale, doffset,
+    activation, activation !== BN_ACTIVATIONS.none ? values(backend, y!) : null);
   return [wrapDx(), wrapDscale(), wrapDoffset()];
 };
 
@@ -82,17 +106,21 @@ export const batchNormKernels: Record<string, NativeKernel> = {
   [TRAIN_GRAD_KERNEL]: trainGradKernel,
 };
 
-/** The gradient of LabBatchNormTrain with respect to x, scale and offset. The mean and variance outputs feed only
- *  the moving averages (no gradient flows back through them), so their incoming gradients are zeros and ignored. */
+/** The gradient of LabBatchNormTrain with respect to x, scale and offset. The mean, variance and moving-average
+ *  outputs feed only the moving averages (no gradient flows back through them): their incoming gradients are ignored. */
 export function registerTrainingGradient(): void {
   tf.registerGradient({
-    kernelName: TRAIN_KERNEL, inputsToSave: ["x", "scale"], outputsToSave: [false, true, true],
+    // y is saved for a fused activation's derivative (a consumer of y keeps it alive until the backward anyway)
+    kernelName: TRAIN_KERNEL, inputsToSave: ["x", "scale"], outputsToSave: [true, true, true],
     gradFunc: (dys, saved, attrs) => {
-      const [x, scale, mean, variance] = saved;
+      const [x, scale, y, mean, variance] = saved;
       const dy = (dys as tf.Tensor[])[0];
-      const [dx, dscale, doffset] = tf.engine().runKernel(TRAIN_GRAD_KERNEL,
-        scale ? { x, dy, mean, variance, scale } : { x, dy, mean, variance }, attrs) as tf.Tensor[];
-      return { x: () => dx, scale: () => dscale, offset: () => doffset };
+      const inputs: tf.NamedTensorMap = { x, dy, mean, variance, y };
+      if (scale) inputs.scale = scale;
+      const [dx, dscale, doffset] = tf.engine().runKernel(TRAIN_GRAD_KERNEL, inputs, attrs) as tf.Tensor[];
+      // the moving statistics only feed the moving-average outputs, which carry no gradient
+      return { x: () => dx, scale: () => dscale, offset: () => doffset,
+        movingMean: () => tf.zerosLike(mean), movingVariance: () => tf.zerosLike(variance) };
     },
   });
 }

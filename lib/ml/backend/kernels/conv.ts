@@ -56,7 +56,7 @@ function backwardData(depthwise: boolean): NativeKernel {
       verified.add(key);
       return wrap();
     }
-    return defer(wrap(), () => addon.conv2dBackwardData(shape, dyv, fv, dx));
+    return defer(wrap(), () => addon.conv2dBackwardData(shape, dyv, fv, dx), [dyv, fv]);
   };
 }
 
