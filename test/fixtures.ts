@@ -1,7 +1,9 @@
 // Shared by the integration tests: the real worker as a child process, and a small learnable dataset.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import type { Db } from "../lib/db";
+import { afterAll, beforeAll } from "vitest";
+import { db as labDb, type Db } from "../lib/db";
+import { closeQueue } from "../lib/queue";
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 
@@ -59,4 +61,31 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The worker of one describe block: before its tests the datasets are registered (the synthetic one unless
+ * `datasets` says otherwise) and a worker process started; after them the worker, the queue connection and the
+ * database connection are closed. The handle it returns reaches the worker once beforeAll has started it.
+ */
+export function useWorkerProcess(options: { datasets?: (db: Db) => Promise<unknown>; env?: Record<string, string> } = {}): WorkerHandle {
+  let worker: WorkerHandle | undefined;
+  const started = () => {
+    if (!worker) throw new Error("the worker starts in beforeAll: use it inside a test");
+    return worker;
+  };
+  beforeAll(async () => {
+    await (options.datasets ?? registerSyntheticDataset)(labDb());
+    worker = await startWorkerProcess(options.env);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await closeQueue();
+    await labDb().$disconnect();
+  });
+  return {
+    get process() { return started().process; },
+    output: () => worker?.output() ?? "",
+    stop: (signal) => started().stop(signal),
+  };
 }

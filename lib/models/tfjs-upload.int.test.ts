@@ -3,13 +3,12 @@
 // the layer, and a run loads it as its baseline and quantizes it to INT8.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST } from "../../app/api/models/route";
-import { startWorkerProcess, waitFor, type WorkerHandle } from "../../test/fixtures";
+import { useWorkerProcess, waitFor } from "../../test/fixtures";
 import { registerBuiltinDatasets } from "../datasets/builtin";
 import { db } from "../db";
 import { createExperiment } from "../experiments/create-experiment";
-import { closeQueue } from "../queue";
 import { CreateExperiment } from "../schemas/experiment";
 
 const fixture = (name: string) => readFileSync(path.join(process.cwd(), "test", "fixtures", "models", name));
@@ -18,16 +17,7 @@ const upload = (query: string, body: Uint8Array) =>
   POST(new Request(`http://lab.test/api/models?${query}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: new Blob([new Uint8Array(body)]), duplex: "half" } as RequestInit));
 
 describe("TF.js Layers model upload", () => {
-  let worker: WorkerHandle;
-  beforeAll(async () => {
-    await registerBuiltinDatasets(db());
-    worker = await startWorkerProcess();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await closeQueue();
-    await db().$disconnect();
-  });
+  const worker = useWorkerProcess({ datasets: registerBuiltinDatasets });
 
   it("uploads the zip (format tfjs, checked, measured), refuses a nested model, and baseline(load) → INT8 PTQ succeeds", async () => {
     const res = await upload(`name=tfjs-${suffix}&datasetId=fashion-mnist&testImages=300`, fixture("tfjs-fmnist.zip"));

@@ -1,30 +1,20 @@
 // The analyze stage through the real queue, a worker process, the database and onnxruntime-node: it stores its
 // per-layer findings, writes no model of its own (no export, no measurements, no artifacts), the stage after it
 // reads the model it read, and the findings download as CSV and JSON.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as analysisDownload } from "../../app/api/runs/[id]/stages/[index]/analysis/route";
-import { registerSyntheticDataset, startWorkerProcess, waitFor, type WorkerHandle } from "../../test/fixtures";
+import { useWorkerProcess, waitFor } from "../../test/fixtures";
 import { analysisOf } from "../compress/sensitivity/analysis-report";
 import { db } from "../db";
 import { createExperiment } from "../experiments/create-experiment";
-import { closeQueue } from "../queue";
 import { CreateExperiment } from "../schemas/experiment";
 
-let worker: WorkerHandle;
 
 const download = (runId: string, index: number, format: "csv" | "json") =>
   analysisDownload(new Request(`http://lab.test/api/runs/${runId}/stages/${index}/analysis?format=${format}`), { params: Promise.resolve({ id: runId, index: String(index) }) });
 
 describe("the analyze stage", () => {
-  beforeAll(async () => {
-    await registerSyntheticDataset(db());
-    worker = await startWorkerProcess();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await closeQueue();
-    await db().$disconnect();
-  });
+  const worker = useWorkerProcess();
 
   it("stores per-layer sensitivity and costs, writes no model, and the next stage reads the baseline's", { timeout: 300_000 }, async () => {
     const input = CreateExperiment.parse({

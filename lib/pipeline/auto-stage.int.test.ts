@@ -1,25 +1,14 @@
 // The auto stage through the real queue, worker process, database and onnxruntime-node: a baseline, then
 // `auto` under an accuracy budget; its probes become child runs with what was measured of each, and the chosen
 // probe's INT8 model is the stage's output, measured on the test split like any stage.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerSyntheticDataset, startWorkerProcess, waitFor, type WorkerHandle } from "../../test/fixtures";
+import { describe, expect, it } from "vitest";
+import { useWorkerProcess, waitFor } from "../../test/fixtures";
 import { db } from "../db";
 import { createExperiment } from "../experiments/create-experiment";
-import { closeQueue } from "../queue";
 import { CreateExperiment } from "../schemas/experiment";
 
-let worker: WorkerHandle;
-
 describe("the auto stage", () => {
-  beforeAll(async () => {
-    await registerSyntheticDataset(db());
-    worker = await startWorkerProcess();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await closeQueue();
-    await db().$disconnect();
-  });
+  const worker = useWorkerProcess();
 
   it("searches students and sparsity within the budget, writes every probe as a child run and ships the chosen INT8 model", async () => {
     const input = CreateExperiment.parse({

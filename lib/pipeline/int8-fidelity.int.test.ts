@@ -3,8 +3,8 @@
 // wrong simulation or a corrupted scale in the file is what fails.
 import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerSyntheticDataset, startWorkerProcess, type WorkerHandle } from "../../test/fixtures";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useWorkerProcess } from "../../test/fixtures";
 import { artifactFile, stageModelDir } from "../artifacts/store-artifact";
 import { db } from "../db";
 import { createExperiment } from "../experiments/create-experiment";
@@ -14,21 +14,11 @@ import { splitAsFloat } from "../ml/tensors";
 import { calibrate } from "../onnx/calibrate";
 import { exportOnnxWithPlan, type QuantizationPlan } from "../onnx/export";
 import { OnnxVerificationError, verifyInt8 } from "../onnx/verify";
-import { closeQueue } from "../queue";
 import { CreateExperiment } from "../schemas/experiment";
-
-let worker: WorkerHandle;
 
 describe("INT8 fidelity is judged apart from quantization loss", () => {
   beforeAll(async () => {
     await tf.setBackend("cpu");
-    await registerSyntheticDataset(db());
-    worker = await startWorkerProcess();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await closeQueue();
-    await db().$disconnect();
   });
 
   it("the INT8 stage passes fidelity and reports its accuracy cost; a wrong simulation or a corrupted file fails", async () => {
@@ -85,3 +75,6 @@ async function waitForEnd(runId: string) {
     await new Promise((r) => setTimeout(r, 300));
   }
 }
+
+// The worker of every test in this file (module-level: the helpers below read its output).
+const worker = useWorkerProcess();

@@ -1,16 +1,14 @@
 // A run through the real queue, a real worker process, the real database and onnxruntime-node.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import { GET as events } from "../../app/api/runs/[id]/events/route";
 import { GET as download } from "../../app/api/artifacts/[id]/route";
-import { registerSyntheticDataset, startWorkerProcess, waitFor, type WorkerHandle } from "../../test/fixtures";
+import { useWorkerProcess, waitFor } from "../../test/fixtures";
 import { db } from "../db";
 import { createExperiment } from "../experiments/create-experiment";
 import { syntheticDataset } from "../ml/data/synthetic";
-import { closeQueue } from "../queue";
 import { CreateExperiment } from "../schemas/experiment";
 
-let worker: WorkerHandle;
 
 /** Reads a server-sent-event stream until it ends, returning its events. */
 async function readEvents(response: Response): Promise<{ event: string; data: any }[]> {
@@ -25,15 +23,7 @@ async function readEvents(response: Response): Promise<{ event: string; data: an
 }
 
 describe("a run, end to end through queue and worker", () => {
-  beforeAll(async () => {
-    await registerSyntheticDataset(db());
-    worker = await startWorkerProcess();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await closeQueue();
-    await db().$disconnect();
-  });
+  const worker = useWorkerProcess();
 
   it("trains, evaluates, exports and measures; streams progress; serves a valid ONNX file", async () => {
     const input = CreateExperiment.parse({ name: "pipeline test", datasetId: "synthetic", architecture: "small-cnn", training: { epochs: 2, batchSize: 32 }, seed: 3 });

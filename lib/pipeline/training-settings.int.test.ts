@@ -1,13 +1,11 @@
 // The run's training settings reach every stage: each training stage records the optimizer it really built (tfjs'
 // own class and config) and the loop's regularisation, and its learning rate follows the run's schedule.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerSyntheticDataset, startWorkerProcess, waitFor, type WorkerHandle } from "../../test/fixtures";
+import { describe, expect, it } from "vitest";
+import { useWorkerProcess, waitFor } from "../../test/fixtures";
 import { db } from "../db";
 import { createExperiment } from "../experiments/create-experiment";
-import { closeQueue } from "../queue";
 import { CreateExperiment } from "../schemas/experiment";
 
-let worker: WorkerHandle;
 
 /** Every technique that trains, each branching from the baseline. */
 const pipeline = [
@@ -31,6 +29,9 @@ interface Recorded {
   augment: { cropPadding?: number } | null;
 }
 
+// The worker of every test in this file (module-level: the helpers below read its output).
+const worker = useWorkerProcess();
+
 async function runWith(training: Record<string, unknown>, seed: number) {
   const input = CreateExperiment.parse({ name: `settings ${training.optimizer}`, datasetId: "synthetic", architecture: "small-cnn", training, pipeline, seed });
   const { runId } = await createExperiment(db(), input);
@@ -42,15 +43,6 @@ async function runWith(training: Record<string, unknown>, seed: number) {
 }
 
 describe("the run's training settings reach every stage", () => {
-  beforeAll(async () => {
-    await registerSyntheticDataset(db());
-    worker = await startWorkerProcess();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await closeQueue();
-    await db().$disconnect();
-  });
 
   it("AdamW with weight decay, label smoothing, augmentation and a cosine schedule: in every stage", async () => {
     const lr = 0.004;
