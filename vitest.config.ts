@@ -32,7 +32,7 @@ export default defineConfig({
   resolve: { alias: { "@": root } },
   test: {
     projects: [
-      { extends: true, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "prisma/**/*.test.ts"], exclude: ["**/*.int.test.ts", "node_modules/**"], testTimeout: 120_000 } },
+      { extends: true, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "prisma/**/*.test.ts", "bin/**/*.test.ts"], exclude: ["**/*.int.test.ts", "node_modules/**"], testTimeout: 120_000 } },
       integration("sqlite", `file:${path.join(scratch, "sqlite", "lab.db")}`),
       integration("postgresql", process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test"),
     ],

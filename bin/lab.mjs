@@ -17,7 +17,7 @@ const HELP = `lab — Compression Lab client (LAB_URL, default http://127.0.0.1:
   lab datasets                                   list datasets
   lab datasets upload FILE --name N [--kind image-folder|idx|cifar10-bin|fashion-mnist] [--input-shape 32x32x3]
   lab run --name N --dataset ID --architecture A (--preset sequential|four-way | --pipeline pipeline.json)
-          [--epochs N] [--train-limit N] [--test-limit N] [--batch-size N] [--seed N] [--tag T]…
+          [--model ID] [--epochs N] [--train-limit N] [--test-limit N] [--batch-size N] [--seed N] [--tag T]…
           [--require max-drop=0.01,min-speedup=1.5,min-size-reduction=0.5] [--wait]
   lab status RUN                                 a run's stages and verdict
   lab download RUN [--stage N] [--kind onnx-int8] -o model.onnx
@@ -31,6 +31,7 @@ const HELP = `lab — Compression Lab client (LAB_URL, default http://127.0.0.1:
   --require   max-drop: largest accuracy drop (fraction, 0.01 = 1 pp); min-speedup: baseline latency / stage
               latency (sent as minLatencyReduction = 1 − 1/s); min-size-reduction: fraction; the preset's or
               the server's defaults apply to what is left out
+  --model     an uploaded model's id (lab models upload): the baseline stage loads it instead of training
   --pipeline  a JSON file: an array of stages [{ "technique": …, "params": {…} }, …], or an object with
               "pipeline" and optionally "training" and "requirements"`;
 
@@ -375,7 +376,7 @@ export async function experimentBody(values) {
     name: values.name,
     datasetId: values.dataset,
     architecture: values.architecture,
-    pipeline: spec.pipeline,
+    pipeline: values.model ? startFromModel(spec.pipeline, values.model) : spec.pipeline,
     training,
     requirements,
     ...(values.seed !== undefined ? { seed: integer(values.seed, "--seed") } : {}),
@@ -384,7 +385,15 @@ export async function experimentBody(values) {
   };
 }
 
+/** --model ID: the baseline stage loads that uploaded model (POST /api/models) instead of training the architecture,
+ *  as the form's Model select does. */
+function startFromModel(pipeline, modelId) {
+  if (pipeline[0]?.technique !== "baseline") throw new CliError("--model needs a pipeline whose stage 0 is the baseline");
+  return pipeline.map((stage, i) => (i === 0 ? { ...stage, params: { ...(stage.params ?? {}), modelId } } : stage));
+}
+
 const RUN_OPTIONS = {
+  model: { type: "string" },
   name: { type: "string" },
   dataset: { type: "string" },
   architecture: { type: "string" },
@@ -402,7 +411,7 @@ const RUN_OPTIONS = {
 };
 
 async function run(args) {
-  const { values } = parse(args, RUN_OPTIONS, { usage: "lab run --name N --dataset ID --architecture A (--preset P | --pipeline FILE) [--require …] [--wait] (lab --help)" });
+  const { values } = parse(args, RUN_OPTIONS, { usage: "lab run --name N --dataset ID --architecture A (--preset P | --pipeline FILE) [--model ID] [--require …] [--wait] (lab --help)" });
   const created = await postJson("/api/experiments", await experimentBody(values));
   if (!values.wait) {
     if (values.json) return printJson(created);

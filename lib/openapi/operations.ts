@@ -114,7 +114,7 @@ export const OPERATIONS: ApiOperation[] = [
     method: "post",
     path: "/api/models",
     tag: "Models",
-    summary: "Upload a trained model (ONNX) to compress",
+    summary: "Upload a trained model (ONNX, or a TF.js Layers model as a zip) to compress",
     description:
       "The ONNX file is the raw request body (application/octet-stream). It is converted to a trainable model, checked against onnxruntime on the dataset's test images (max |Δlogit| ≤ 1e-4, top-1 agreement 100 %) and its accuracy measured. Preprocessing: input = (pixel · scale − mean[c]) / std[c]. A pipeline starts from it with `{\"technique\":\"baseline\",\"params\":{\"modelId\":\"…\"}}`.",
     query: UploadModelQuery,
