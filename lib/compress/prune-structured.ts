@@ -9,6 +9,8 @@ import { kernelVariable, rebuildModel, weightVariable } from "./model-graph";
 const CHANNELWISE = new Set([
   "BatchNormalization", "ReLU", "Activation", "LeakyReLU", "ELU", "Dropout", "GaussianNoise", "GaussianDropout",
   "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "ZeroPadding2D",
+  // tfjs's Rescaling takes scalar scale and offset (an imported ONNX HardSigmoid is one), so it maps channels 1:1.
+  "Rescaling",
 ]);
 const ELEMENTWISE_MERGE = new Set(["Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum"]);
 

@@ -114,6 +114,19 @@ describe("structured pruning", () => {
     model.dispose();
   });
 
+  it("passes channels through a Rescaling (the hard-sigmoid an imported ONNX model brings): scalar scale and offset", () => {
+    const x = tf.input({ shape: [8, 8, 1] });
+    let y = tf.layers.conv2d({ name: "c1", filters: 8, kernelSize: 3 }).apply(x) as tf.SymbolicTensor;
+    y = tf.layers.rescaling({ scale: 1 / 6, offset: 0.5 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reLU({ maxValue: 1 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.conv2d({ name: "c2", filters: 8, kernelSize: 3 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.globalAveragePooling2d({}).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 3 }).apply(y) as tf.SymbolicTensor });
+    const producers = channelGroups(model).flatMap((g) => g.producers.map((p) => p.name));
+    expect(producers).toEqual(expect.arrayContaining(["c1", "c2"]));
+    model.dispose();
+  });
+
   for (const arch of ["mobilenet-v2", "resnet"] as const) {
     it(`${arch}: fewer parameters and MACs, same output shape, trains`, async () => {
       const input = tinyModel(arch, 2, 0.5);
