@@ -126,6 +126,7 @@ export const runListExample = {
   page: 1,
   pageSize: 50,
   pages: 1,
+  nextCursor: null,
 };
 
 export const stagePointsExample = {

@@ -3,19 +3,23 @@ import type { Db } from "../db";
 import { cachedCount, COUNT_TTL_MS, forgetCounts } from "./count-runs";
 
 describe("cachedCount", () => {
-  it("counts a filter set once per TTL, again after it, and never caches a failure", async () => {
+  it("counts a filter set once per TTL, serves the stale count while one refresh runs, and never caches a failure", async () => {
     vi.useFakeTimers();
     try {
       const db = {} as Db;
-      const count = vi.fn(async () => 42);
+      let n = 42;
+      const count = vi.fn(async () => n);
       expect(await cachedCount(db, "a", count)).toBe(42);
       expect(await cachedCount(db, "a", count)).toBe(42);
       expect(count).toHaveBeenCalledTimes(1);
       await cachedCount(db, "b", count);
       expect(count).toHaveBeenCalledTimes(2);
       vi.advanceTimersByTime(COUNT_TTL_MS + 1);
-      await cachedCount(db, "a", count);
+      n = 43;
+      // stale: answered at once with the old count, one refresh for two requests
+      expect(await Promise.all([cachedCount(db, "a", count), cachedCount(db, "a", count)])).toEqual([42, 42]);
       expect(count).toHaveBeenCalledTimes(3);
+      expect(await cachedCount(db, "a", count)).toBe(43);
       forgetCounts(db);
       await cachedCount(db, "a", count);
       expect(count).toHaveBeenCalledTimes(4);

@@ -1,23 +1,37 @@
-// How many runs match a view's filters, kept for a few seconds per filter set. Counting is the one part of a
-// runs-table page that cannot be an index walk of 50 rows: at 100,000 runs an exact COUNT costs 20–300 ms on
-// SQLite, whose driver runs on the event loop, so ten people paging or re-sorting one view would queue behind
-// it. The total a page shows may therefore lag new runs by COUNT_TTL_MS; the rows themselves are always fresh.
+// How many runs match a view's filters, cached per filter set and refreshed off the request path. Counting is
+// the one part of a runs-table page that cannot be an index walk of 50 rows: at 100,000 runs a filtered COUNT
+// costs 50–500 ms, and SQLite's driver runs on the event loop, so ten people paging one view would queue
+// behind it. So a count younger than COUNT_TTL_MS is served as is; an older one is still served at once (the
+// total a page shows may lag new runs by a few seconds) while one refresh runs for everyone. Only the first
+// request for a filter set waits for its count. The rows themselves are always fresh.
 import type { Db } from "../db";
 
 export const COUNT_TTL_MS = 5_000;
 const MAX_ENTRIES = 500;
-const cache = new WeakMap<Db, Map<string, { at: number; value: Promise<unknown> }>>();
+type Entry = { at: number; value: Promise<unknown>; refreshing?: boolean };
+const cache = new WeakMap<Db, Map<string, Entry>>();
 
-/** `count()`'s result for `key`, from the cache while younger than COUNT_TTL_MS. */
+/** `count()`'s result for `key`: fresh from the cache, stale while one refresh runs, or counted now the first time. */
 export function cachedCount<T>(db: Db, key: string, count: () => Promise<T>): Promise<T> {
   let entries = cache.get(db);
   if (!entries) cache.set(db, (entries = new Map()));
   const hit = entries.get(key);
-  if (hit && Date.now() - hit.at < COUNT_TTL_MS) return hit.value as Promise<T>;
+  if (hit) {
+    if (Date.now() - hit.at >= COUNT_TTL_MS && !hit.refreshing) {
+      hit.refreshing = true;
+      const map = entries;
+      count().then(
+        (v) => map.set(key, { at: Date.now(), value: Promise.resolve(v) }),
+        () => (hit.refreshing = false), // keep serving the old count; the next request tries again
+      );
+    }
+    return hit.value as Promise<T>;
+  }
   if (entries.size >= MAX_ENTRIES) entries.clear();
   const value = count();
-  entries.set(key, { at: Date.now(), value });
-  value.catch(() => entries.delete(key));
+  const map = entries;
+  map.set(key, { at: Date.now(), value });
+  value.catch(() => map.delete(key));
   return value;
 }
 

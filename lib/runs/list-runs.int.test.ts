@@ -101,6 +101,31 @@ describe("listRuns at the edges of the summary columns", () => {
     expect(seen.slice(firstNull).every((v) => v == null)).toBe(true);
   });
 
+  it("walks every sort both ways with cursors (keyset) exactly as with page numbers, across the runs without the metric", async () => {
+    await seedUi(process.env.DATABASE_URL!, { runs: 90, log: () => {} });
+    const total = await db().run.count({ where: { parentRunId: null } });
+    expect(total).toBeGreaterThan(50);
+    for (const sort of ["started", "name", "status", "accuracy", "latency", "size"]) {
+      for (const dir of ["asc", "desc"]) {
+        const byPage: string[] = [];
+        const byCursor: string[] = [];
+        let after: string | null = null;
+        for (let page = 1; page <= Math.ceil(total / 25); page++) {
+          byPage.push(...(await listRuns(db(), q({ sort, dir, page: String(page), pageSize: "25" }))).rows.map((r) => r.id));
+          // the cursor page also carries a wrong page number's worth of OFFSET: the cursor must win
+          const r = await listRuns(db(), q({ sort, dir, page: String(page), pageSize: "25", ...(after ? { after } : {}) }));
+          byCursor.push(...r.rows.map((x) => x.id));
+          after = r.nextCursor;
+          if (page < Math.ceil(total / 25)) expect(after, `${sort} ${dir} page ${page}`).not.toBeNull();
+        }
+        expect(after).toBeNull();
+        expect(byPage).toHaveLength(total);
+        expect(new Set(byPage).size).toBe(total);
+        expect(byCursor, `${sort} ${dir}`).toEqual(byPage);
+      }
+    }
+  });
+
   it("keeps a run's summary columns in step with its stages (refreshRunSummary)", async () => {
     const run = await db().run.findFirstOrThrow({ where: { id: { startsWith: "seedrun" }, status: "queued" }, include: { stages: true } });
     expect(run.bestAccuracy).toBeNull();

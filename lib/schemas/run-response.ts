@@ -135,6 +135,8 @@ export const RunList = z.object({
   page: z.number().int(),
   pageSize: z.number().int(),
   pages: z.number().int(),
+  /** `after=` for the next page (a keyset seek, as fast at page 1,000 as at page 2); null on the last page */
+  nextCursor: z.string().nullable(),
 });
 
 /** GET /api/stages: the latency-vs-accuracy scatter's points. */
