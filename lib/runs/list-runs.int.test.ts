@@ -6,6 +6,7 @@ import { db } from "../db";
 import { exportRuns, runsToCsv, streamRunsExport } from "./export-runs";
 import { findRunIds, listRuns, runFacets, runRowsByIds } from "./list-runs";
 import { listStagePoints } from "./list-stage-points";
+import { allPoints } from "./stage-points";
 import { refreshRunSummary } from "./run-summary";
 import { parseRunQuery } from "./run-query";
 
@@ -73,9 +74,15 @@ describe("listRuns", () => {
     expect(f.techniques).toEqual(expect.arrayContaining(["baseline", "prune", "quantize"]));
     expect(f.tags).toEqual(expect.arrayContaining(["seed", "mobile"]));
     const view = q({ technique: "cluster" });
-    const pts = await listStagePoints(db(), { query: view });
-    expect(pts.points.length).toBeGreaterThan(0);
-    expect(pts.points.every((p) => p.accuracy > 0)).toBe(true);
+    const pts = allPoints(await listStagePoints(db(), { query: view }));
+    expect(pts.length).toBeGreaterThan(0);
+    expect(pts.every((p) => p.accuracy > 0)).toBe(true);
+    // every measured stage of every matching top-level run, no run cap; a limit is said, not hidden
+    const measured = await db().stage.count({ where: { status: "succeeded", accuracy: { not: null }, run: { parentRunId: null, techniques: { contains: ",cluster," } } } });
+    expect(pts).toHaveLength(measured);
+    const capped = await listStagePoints(db(), { query: q({}) }, 10);
+    expect(capped).toMatchObject({ points: 10, limit: 10, matching: await db().run.count({ where: { parentRunId: null } }) });
+    expect(capped.columns.accuracy).toHaveLength(10);
     const { rows, total } = await exportRuns(db(), view);
     expect(rows).toHaveLength(total);
     expect(runsToCsv(rows).trim().split("\r\n")).toHaveLength(total + 1);

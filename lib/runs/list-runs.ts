@@ -5,15 +5,18 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { RunQuery } from "./run-query";
-import { cachedCount } from "./count-runs";
+import { cachedViewResult } from "./view-cache";
 import { techniqueToken } from "./run-summary";
 
 /** A view's filters: the WHERE clause and the count cache's key are both built from this one list. */
 const FILTER_KEYS = ["q", "status", "technique", "dataset", "tag", "meets"] as const satisfies readonly (keyof RunQuery)[];
 type Filters = Pick<RunQuery, (typeof FILTER_KEYS)[number]>;
 
-/** The FROM and WHERE clauses for a view's filters (`r` = Run, `e` = Experiment, joined only when needed). */
-export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = []): Prisma.Sql {
+/**
+ * The FROM and WHERE clauses for a view's filters (`r` = Run, `e` = Experiment, joined only when needed;
+ * with `withStages`, `s` = each of the run's stages and `e` always).
+ */
+export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = [], withStages = false): Prisma.Sql {
   // NAS candidates are child runs; they are listed on their parent's page, not among the runs
   const clauses: Prisma.Sql[] = [Prisma.sql`r."parentRunId" IS NULL`, ...extra];
   if (f.status) clauses.push(Prisma.sql`r."status" = ${f.status}`);
@@ -24,7 +27,9 @@ export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = []): Prisma.Sq
   // TRUE / FALSE literals: both databases read them (SQLite as 1 / 0), where a bound JS boolean is not portable.
   if (f.meets) clauses.push(Prisma.sql`r."meetsRequirements" = ${Prisma.raw(f.meets === "yes" ? "TRUE" : "FALSE")}`);
   if (f.technique) clauses.push(Prisma.sql`r."techniques" LIKE ${`%${escapeLike(techniqueToken(f.technique))}%`} ESCAPE '\\'`);
-  const from = f.dataset || f.tag ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId"` : Prisma.sql`"Run" r`;
+  const from = withStages
+    ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Stage" s ON s."runId" = r."id"`
+    : f.dataset || f.tag ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId"` : Prisma.sql`"Run" r`;
   return Prisma.sql`FROM ${from} WHERE ${Prisma.join(clauses, " AND ")}`;
 }
 
@@ -57,12 +62,12 @@ function afterSql(keys: string[], dir: RunQuery["dir"], id: string): Prisma.Sql 
 
 const orderKeys = (sort: RunQuery["sort"]) => (sort === "status" ? ["status", "sortedAt", "id"] : [SORT_COLUMN[sort], "id"]);
 
-/** The filters' key in the count cache: every filter, in FILTER_KEYS' order. */
-const filterKey = (f: Filters) => JSON.stringify(FILTER_KEYS.map((k) => f[k]));
+/** The filters' key in the view cache: every filter, in FILTER_KEYS' order. */
+export const filterKey = (f: Filters) => JSON.stringify(FILTER_KEYS.map((k) => f[k]));
 
 /** How many runs match the filters: an index-only count when only the top-level condition applies. */
-function countRuns(db: Db, f: Filters): Promise<number> {
-  return cachedCount(db, filterKey(f), async () => {
+export function countRuns(db: Db, f: Filters): Promise<number> {
+  return cachedViewResult(db, filterKey(f), async () => {
     const [row] = await db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" ${runFromWhereSql(f)}`);
     return Number(row?.n ?? 0);
   });
@@ -70,7 +75,7 @@ function countRuns(db: Db, f: Filters): Promise<number> {
 
 /** How many of them have the sorted metric (where the runs without it start): counted on that metric's index. */
 function countMeasured(db: Db, f: Filters, sort: RunQuery["sort"]): Promise<number> {
-  return cachedCount(db, `${filterKey(f)}|${sort}`, async () => {
+  return cachedViewResult(db, `${filterKey(f)}|${sort}`, async () => {
     const column = Prisma.raw(`r."${SORT_COLUMN[sort]}"`);
     const [row] = await db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" ${runFromWhereSql(f, [Prisma.sql`${column} IS NOT NULL`])}`);
     return Number(row?.n ?? 0);
