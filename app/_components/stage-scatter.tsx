@@ -289,10 +289,8 @@ function PointDetails({ p }: { p: StagePoint }) {
       <strong>{p.runName}</strong>
       <div className="muted">stage {p.stageIndex} · {p.technique}</div>
       <div>Top-1 {pct(p.accuracy, 2)}</div>
-      <div>p50 {ms(p.latencyP50Ms)} · p95 {ms(p.latencyP95Ms)}</div>
-      <div>Size {bytes(p.sizeBytes)} · MACs {compact(p.macs)}</div>
-      {p.sparsity ? <div>Sparsity {pct(p.sparsity, 0)}</div> : null}
-      <div className="muted">Click to open the run</div>
+      <div>p50 {ms(p.latencyP50Ms)} · size {bytes(p.sizeBytes)} · MACs {compact(p.macs)}</div>
+      <div className="muted">Click to open the run (every measure of the stage is there)</div>
     </>
   );
 }

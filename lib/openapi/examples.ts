@@ -134,8 +134,7 @@ export const stagePointsExample = {
   runNames: ["small-cnn int8 gate"],
   techniques: ["baseline", "quantize"],
   columns: {
-    run: [0, 0], stageIndex: [0, 1], technique: [0, 1], accuracy: [0.861, 0.857], latencyP50Ms: [0.21, 0.12], latencyP95Ms: [0.26, 0.15],
-    sizeBytes: [98000, 31000], macs: [1.2e6, 1.2e6], sparsity: [0, 0], paramCount: [24000, 24000],
+    run: [0, 0], stageIndex: [0, 1], technique: [0, 1], accuracy: [0.861, 0.857], latencyP50Ms: [0.21, 0.12], sizeBytes: [98000, 31000], macs: [1.2e6, 1.2e6],
   },
   points: 2,
   limit: 100000,

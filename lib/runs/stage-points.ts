@@ -1,6 +1,8 @@
 // The scatter's points as columns: one array per measure, each point an index into them, and the runs and
-// techniques named once. 100,000 points are then a few MB of JSON the browser parses in tens of milliseconds,
-// where as many objects would be several times that. Pure: the browser imports it.
+// techniques named once; only what the chart plots or its hover shows, rounded to what a chart can show
+// (accuracy to 0.01 pp, times and sizes to 4 significant digits). 100,000 points are then about 4 MB of JSON
+// (under 1 MB gzipped) the browser parses in tens of milliseconds, where as many objects would be 10 MB.
+// Pure: the browser imports it.
 
 export interface StagePoint {
   runId: string;
@@ -9,11 +11,8 @@ export interface StagePoint {
   technique: string;
   accuracy: number;
   latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
   sizeBytes: number | null;
   macs: number | null;
-  sparsity: number | null;
-  paramCount: number | null;
 }
 
 export interface StagePoints {
@@ -28,11 +27,8 @@ export interface StagePoints {
     technique: number[];
     accuracy: number[];
     latencyP50Ms: (number | null)[];
-    latencyP95Ms: (number | null)[];
     sizeBytes: (number | null)[];
     macs: (number | null)[];
-    sparsity: (number | null)[];
-    paramCount: (number | null)[];
   };
   /** points sent (every measured stage of the view, up to `limit`) */
   points: number;
@@ -47,12 +43,14 @@ export function pointAt(p: StagePoints, i: number): StagePoint {
   const c = p.columns;
   return {
     runId: p.runIds[c.run[i]], runName: p.runNames[c.run[i]], stageIndex: c.stageIndex[i], technique: p.techniques[c.technique[i]], accuracy: c.accuracy[i],
-    latencyP50Ms: c.latencyP50Ms[i], latencyP95Ms: c.latencyP95Ms[i], sizeBytes: c.sizeBytes[i], macs: c.macs[i], sparsity: c.sparsity[i], paramCount: c.paramCount[i],
+    latencyP50Ms: c.latencyP50Ms[i], sizeBytes: c.sizeBytes[i], macs: c.macs[i],
   };
 }
 
 /** Every point as an object (tests, small views). */
 export const allPoints = (p: StagePoints): StagePoint[] => Array.from({ length: p.points }, (_, i) => pointAt(p, i));
+
+const significant = (v: number | null) => (v == null || v === 0 ? v : Number(v.toPrecision(4)));
 
 /** Builds the columns from point objects (the database's rows come in this shape). */
 export function toColumns(rows: StagePoint[], meta: { limit: number; matching: number }): StagePoints {
@@ -60,7 +58,7 @@ export function toColumns(rows: StagePoint[], meta: { limit: number; matching: n
   const techIndex = new Map<string, number>();
   const out: StagePoints = {
     runIds: [], runNames: [], techniques: [],
-    columns: { run: [], stageIndex: [], technique: [], accuracy: [], latencyP50Ms: [], latencyP95Ms: [], sizeBytes: [], macs: [], sparsity: [], paramCount: [] },
+    columns: { run: [], stageIndex: [], technique: [], accuracy: [], latencyP50Ms: [], sizeBytes: [], macs: [] },
     points: rows.length, limit: meta.limit, runs: 0, matching: meta.matching,
   };
   const c = out.columns;
@@ -79,13 +77,10 @@ export function toColumns(rows: StagePoint[], meta: { limit: number; matching: n
     c.run.push(ri);
     c.stageIndex.push(r.stageIndex);
     c.technique.push(ti);
-    c.accuracy.push(r.accuracy);
-    c.latencyP50Ms.push(r.latencyP50Ms);
-    c.latencyP95Ms.push(r.latencyP95Ms);
+    c.accuracy.push(Math.round(r.accuracy * 10_000) / 10_000);
+    c.latencyP50Ms.push(significant(r.latencyP50Ms));
     c.sizeBytes.push(r.sizeBytes);
-    c.macs.push(r.macs);
-    c.sparsity.push(r.sparsity);
-    c.paramCount.push(r.paramCount);
+    c.macs.push(significant(r.macs));
   }
   out.runs = out.runIds.length;
   return out;

@@ -153,13 +153,12 @@ export const StagePoints = z.object({
     run: z.array(z.number().int()),
     stageIndex: z.array(z.number().int()),
     technique: z.array(z.number().int()),
+    /** top-1, to 0.0001 */
     accuracy: z.array(z.number()),
+    /** onnxruntime batch-1 p50, and MACs, to 4 significant digits */
     latencyP50Ms: NullableNumbers,
-    latencyP95Ms: NullableNumbers,
     sizeBytes: NullableNumbers,
     macs: NullableNumbers,
-    sparsity: NullableNumbers,
-    paramCount: NullableNumbers,
   }),
   /** points in this answer: every measured stage of the view, up to `limit` (then the newest runs' stages) */
   points: z.number().int(),
