@@ -55,7 +55,7 @@ const idsOf = (db: Db, fromWhere: Prisma.Sql, order: Prisma.Sql, take: number, s
  * The keyset condition "after run `id` in this order": a row-value comparison with the cursor run's own keys,
  * read in the same statement, which both databases answer with a seek into the sort's index.
  */
-function afterSql(keys: string[], dir: RunQuery["dir"], id: string): Prisma.Sql {
+export function afterSql(keys: string[], dir: RunQuery["dir"], id: string): Prisma.Sql {
   const list = (alias: string) => Prisma.raw(keys.map((k) => `${alias}."${k}"`).join(", "));
   return Prisma.sql`(${list("r")}) ${Prisma.raw(dir === "asc" ? ">" : "<")} (SELECT ${list("c")} FROM "Run" c WHERE c."id" = ${id})`;
 }

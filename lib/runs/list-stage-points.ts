@@ -1,12 +1,11 @@
 // The points of the latency-vs-accuracy scatter: every measured stage of the runs in view, up to
 // MAX_SCATTER_POINTS (100,000), newest runs first — never a silent cap: the answer says how many points it
-// carries, of how many runs, out of how many that match. One query walks the view's runs in the table's
-// default order and joins their stages; the answer (JSON text, columnar: lib/runs/stage-points.ts) is kept per
-// filter set in the view cache, so ten people opening a 100,000-point view cost one query every few seconds.
-import { gzipSync } from "node:zlib";
+// carries, of how many runs, out of how many that match. The answer (JSON text, columnar:
+// lib/runs/stage-points.ts) is kept per filter set in the view cache, so ten people opening a 100,000-point
+// view cost one read every few seconds.
 import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
-import { countRuns, filterKey, runFromWhereSql } from "./list-runs";
+import { afterSql, countRuns, filterKey, runFromWhereSql } from "./list-runs";
 import type { RunQuery } from "./run-query";
 import { toColumns, type StagePoint, type StagePoints } from "./stage-points";
 import { cachedViewResult } from "./view-cache";
@@ -24,33 +23,48 @@ async function queryPoints(db: Db, where: Prisma.Sql, order: Prisma.Sql, limit: 
   return (await db.$queryRaw<Row[]>(Prisma.sql`${SELECT} ${where} ${order} LIMIT ${limit}`)).map(point);
 }
 
+/** Runs whose stages one query reads: small enough that SQLite's synchronous driver never holds the event loop long. */
+const RUNS_PER_CHUNK = 1_000;
+
 /**
- * The points of a view (the runs table's filters) as GET /api/stages answers them: the JSON text, and the same
- * gzipped once (megabytes at 100,000 points: compressing them per request would cost more than the query).
+ * The points of a view (the runs table's filters) as the JSON text GET /api/stages answers. Read in chunks of
+ * runs (a keyset walk of the view's default order, then those runs' stages), yielding to the event loop
+ * between chunks: on SQLite one 100,000-row query would stall every other request for seconds.
  */
-export function stagePointsJson(db: Db, query: RunQuery, limit = MAX_SCATTER_POINTS): Promise<{ json: string; gzip: Buffer }> {
+export function stagePointsJson(db: Db, query: RunQuery, limit = MAX_SCATTER_POINTS): Promise<string> {
   return cachedViewResult(db, `stages|${limit}|${filterKey(query)}`, async () => {
-    const [rows, matching] = await Promise.all([
-      queryPoints(db, runFromWhereSql(query, MEASURED, true), Prisma.raw(`ORDER BY r."sortedAt" DESC, r."id" DESC, s."index" ASC`), limit),
-      countRuns(db, query),
-    ]);
-    const json = JSON.stringify(toColumns(rows, { limit, matching }));
-    return { json, gzip: gzipSync(json, { level: 6 }) };
+    const matching = countRuns(db, query);
+    const rows: StagePoint[] = [];
+    let after: string | undefined;
+    while (rows.length < limit) {
+      const where = runFromWhereSql(query, after ? [afterSql(["sortedAt", "id"], "desc", after)] : []);
+      const ids = (await db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT r."id" AS "id" ${where} ORDER BY r."sortedAt" DESC, r."id" DESC LIMIT ${RUNS_PER_CHUNK}`)).map((r) => r.id);
+      if (ids.length === 0) break;
+      rows.push(...(await stagesOf(db, ids)).slice(0, limit - rows.length));
+      after = ids[ids.length - 1];
+      if (ids.length < RUNS_PER_CHUNK) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return JSON.stringify(toColumns(rows, { limit, matching: await matching }));
   });
 }
 
-export async function listStagePoints(db: Db, source: { query: RunQuery } | { ids: string[] }, limit = MAX_SCATTER_POINTS): Promise<StagePoints> {
-  if ("query" in source) return JSON.parse((await stagePointsJson(db, source.query, limit)).json) as StagePoints;
-  // Named runs (the compare page: at most a few): always fresh, in the order asked.
-  if (source.ids.length === 0) return toColumns([], { limit, matching: 0 });
+/** The measured stages of these runs, in the order of `ids` and then by stage. */
+async function stagesOf(db: Db, ids: string[]): Promise<StagePoint[]> {
   const rows = await queryPoints(
     db,
-    Prisma.sql`FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Stage" s ON s."runId" = r."id" WHERE r."id" IN (${Prisma.join(source.ids)}) AND ${Prisma.join(MEASURED, " AND ")}`,
+    Prisma.sql`FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Stage" s ON s."runId" = r."id" WHERE r."id" IN (${Prisma.join(ids)}) AND ${Prisma.join(MEASURED, " AND ")}`,
     Prisma.raw(`ORDER BY r."id", s."index"`),
-    limit,
+    ids.length * 64,
   );
-  const order = new Map(source.ids.map((id, i) => [id, i]));
-  rows.sort((a, b) => (order.get(a.runId) ?? 0) - (order.get(b.runId) ?? 0) || a.stageIndex - b.stageIndex);
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => (order.get(a.runId) ?? 0) - (order.get(b.runId) ?? 0) || a.stageIndex - b.stageIndex);
+}
+
+export async function listStagePoints(db: Db, source: { query: RunQuery } | { ids: string[] }, limit = MAX_SCATTER_POINTS): Promise<StagePoints> {
+  if ("query" in source) return JSON.parse(await stagePointsJson(db, source.query, limit)) as StagePoints;
+  // Named runs (the compare page: at most a few): always fresh, in the order asked.
+  const rows = source.ids.length ? (await stagesOf(db, source.ids)).slice(0, limit) : [];
   const existing = new Set(rows.map((r) => r.runId));
   return toColumns(rows, { limit, matching: source.ids.filter((id) => existing.has(id)).length });
 }
