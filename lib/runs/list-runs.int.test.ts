@@ -90,6 +90,9 @@ describe("listRuns", () => {
 });
 
 describe("listRuns at the edges of the summary columns", () => {
+  beforeAll(async () => {
+    await seedUi(process.env.DATABASE_URL!, { runs: 90, log: () => {} });
+  }, 120_000);
   afterAll(async () => {
     await db().$disconnect();
   });
@@ -109,7 +112,6 @@ describe("listRuns at the edges of the summary columns", () => {
   });
 
   it("walks every sort both ways with cursors (keyset) exactly as with page numbers, across the runs without the metric", async () => {
-    await seedUi(process.env.DATABASE_URL!, { runs: 90, log: () => {} });
     const total = await db().run.count({ where: { parentRunId: null } });
     expect(total).toBeGreaterThan(50);
     for (const sort of ["started", "name", "status", "accuracy", "latency", "size"]) {
