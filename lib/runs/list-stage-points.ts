@@ -3,7 +3,6 @@
 // carries, of how many runs, out of how many that match. The answer (JSON text, columnar:
 // lib/runs/stage-points.ts) is kept per filter set in the view cache, so ten people opening a 100,000-point
 // view cost one read every few seconds.
-import { gzipSync } from "node:zlib";
 import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import { afterSql, countRuns, filterKey, runFromWhereSql } from "./list-runs";
@@ -28,12 +27,10 @@ async function queryPoints(db: Db, where: Prisma.Sql, order: Prisma.Sql, limit: 
 const RUNS_PER_CHUNK = 1_000;
 
 /**
- * The points of a view (the runs table's filters) as GET /api/stages answers them: the JSON text, and the same
- * gzipped once (0.95 MB instead of 5 MB at 100,000 points; compressing per request cost more than the read).
- * Read in chunks of runs (a keyset walk of the view's default order, then those runs' stages), yielding to the
+ * The points of a view (the runs table's filters) as the JSON text GET /api/stages answers. Read in chunks of runs (a keyset walk of the view's default order, then those runs' stages), yielding to the
  * event loop between chunks: on SQLite one 100,000-row query would stall every other request for seconds.
  */
-export function stagePointsJson(db: Db, query: RunQuery, limit = MAX_SCATTER_POINTS): Promise<{ json: string; gzip: Buffer }> {
+export function stagePointsJson(db: Db, query: RunQuery, limit = MAX_SCATTER_POINTS): Promise<string> {
   return cachedViewResult(db, `stages|${limit}|${filterKey(query)}`, async () => {
     const matching = countRuns(db, query);
     const rows: StagePoint[] = [];
@@ -47,8 +44,7 @@ export function stagePointsJson(db: Db, query: RunQuery, limit = MAX_SCATTER_POI
       if (ids.length < RUNS_PER_CHUNK) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const json = JSON.stringify(toColumns(rows, { limit, matching: await matching }));
-    return { json, gzip: gzipSync(json) };
+    return JSON.stringify(toColumns(rows, { limit, matching: await matching }));
   });
 }
 
@@ -65,7 +61,7 @@ async function stagesOf(db: Db, ids: string[]): Promise<StagePoint[]> {
 }
 
 export async function listStagePoints(db: Db, source: { query: RunQuery } | { ids: string[] }, limit = MAX_SCATTER_POINTS): Promise<StagePoints> {
-  if ("query" in source) return JSON.parse((await stagePointsJson(db, source.query, limit)).json) as StagePoints;
+  if ("query" in source) return JSON.parse(await stagePointsJson(db, source.query, limit)) as StagePoints;
   // Named runs (the compare page: at most a few): always fresh, in the order asked.
   const rows = source.ids.length ? (await stagesOf(db, source.ids)).slice(0, limit) : [];
   const existing = new Set(rows.map((r) => r.runId));

@@ -7,13 +7,9 @@ import { StagePointsQuery as Query } from "@/lib/schemas/run-queries";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ query: Query }, async ({ query, request }) => {
+export const GET = route({ query: Query }, async ({ query }) => {
   const { runs, ...view } = query;
   if (runs) return listStagePoints(db(), { ids: [...new Set(runs.split(","))] });
-  // The view's answer is cached as JSON text and gzipped once: sent as is, never serialised or compressed per request.
-  const { json, gzip } = await stagePointsJson(db(), view);
-  const gzipOk = /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "");
-  return new Response(gzipOk ? new Uint8Array(gzip) : json, {
-    headers: { "Content-Type": "application/json", Vary: "Accept-Encoding", ...(gzipOk ? { "Content-Encoding": "gzip" } : {}) },
-  });
+  // The view's answer is cached as JSON text: sent as is, never parsed and serialised again per request.
+  return new Response(await stagePointsJson(db(), view), { headers: { "Content-Type": "application/json" } });
 });
