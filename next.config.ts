@@ -33,6 +33,11 @@ const config: NextConfig = {
   // Native and Node-only packages are loaded at run time rather than bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "bullmq", "ioredis", "onnxruntime-node"],
   poweredByHeader: false,
+  // No per-response gzip by the server: it compressed every answer on each request, the scatter's 5 MB of
+  // points included (hundreds of ms of CPU each, which stalled every other request). A route cannot send its
+  // own gzip either (the Content-Encoding header does not reach the client). Pages and data are read over
+  // loopback or through a reverse proxy, which compresses for the network where that is slow.
+  compress: false,
   // No proxyClientMaxBodySize: Next's default (10 MB) bounds what it buffers for proxy.ts, which never sees the
   // dataset upload (its matcher leaves that route out, so its body streams to disk; see proxy.ts).
   // `npm test` type-checks the whole project (tsc --noEmit) once; building does not repeat it.

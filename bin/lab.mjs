@@ -280,9 +280,10 @@ async function follow(runId) {
       failures = 0;
       await readEvents(response, (event, data) => {
         if (event === "progress") printer.progress(data);
-        else if (event === "run") {
-          last = data;
-          printer.status(data);
+        else if (event === "run" || event === "status") {
+          // `run` is the snapshot on connect, `status` the run's own columns when they change
+          last = event === "run" ? data : { ...last, ...data };
+          printer.status(last);
         }
       });
     } catch (e) {

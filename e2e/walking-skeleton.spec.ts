@@ -16,6 +16,10 @@ test("launch a Fashion-MNIST run from the form, watch it, download a working ONN
   await expect(page.getByTestId("progress-detail")).toContainText(/epoch 1\/1 · batch \d+\/\d+ · loss \d/, { timeout: 120_000 });
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 240_000 });
   await expect(page.getByTestId("progress-bar")).toHaveAttribute("aria-valuenow", "100");
+  // The page was opened before the first epoch and never reloaded: the curve and the results below came as
+  // pushed deltas (metrics, stage, status) folded into the snapshot it got on connect.
+  await expect(page.getByText("Curves appear after the first epoch.")).toBeHidden();
+  await expect(page.locator(".recharts-legend-item-text").filter({ hasText: /^loss$/ })).toBeVisible(); // a series per metric pushed
 
   const accuracy = Number((await page.getByTestId("result-accuracy").innerText()).replace("%", ""));
   // 10 classes, ~40 Adam steps on 2,700 images: about 50% is typical; chance is 10%.

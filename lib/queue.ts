@@ -34,7 +34,10 @@ export function redisConnection(role: "producer" | "consumer"): Redis {
   return connection;
 }
 
-const holder = globalThis as unknown as { labQueue?: Queue; labQueueConnection?: Redis; labQueueEvents?: QueueEvents; labQueueReady?: Promise<void> };
+const holder = globalThis as unknown as {
+  labQueue?: Queue; labQueueConnection?: Redis; labQueueEvents?: QueueEvents; labQueueReady?: Promise<void>;
+  labRunPublisher?: Redis; labRunSubscriber?: Redis;
+};
 
 function producerConnection(): Redis {
   holder.labQueueConnection ??= redisConnection("producer");
@@ -93,9 +96,27 @@ export function pipelineEvents(): QueueEvents {
   return holder.labQueueEvents;
 }
 
+/** The pub/sub channel of one run's changes (lib/runs/run-events.ts), under the queue's prefix. */
+export const runEventsChannel = (runId: string) => `${env().QUEUE_PREFIX}:run-events:${runId}`;
+export const runEventsPattern = () => `${env().QUEUE_PREFIX}:run-events:*`;
+
+/** The connection run changes are published on (worker and web: a cancel publishes too); fails fast like a producer. */
+export function runEventsPublisher(): Redis {
+  holder.labRunPublisher ??= redisConnection("producer");
+  return holder.labRunPublisher;
+}
+
+/** One subscriber connection per web process; a subscribed connection can do nothing else, hence its own. */
+export function runEventsSubscriber(): Redis {
+  holder.labRunSubscriber ??= redisConnection("consumer");
+  return holder.labRunSubscriber;
+}
+
 export async function closeQueue(): Promise<void> {
   await holder.labQueue?.close();
   await holder.labQueueEvents?.close();
   holder.labQueueConnection?.disconnect();
-  holder.labQueue = holder.labQueueEvents = holder.labQueueConnection = undefined;
+  holder.labRunPublisher?.disconnect();
+  holder.labRunSubscriber?.disconnect();
+  holder.labQueue = holder.labQueueEvents = holder.labQueueConnection = holder.labRunPublisher = holder.labRunSubscriber = undefined;
 }

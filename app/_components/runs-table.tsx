@@ -85,11 +85,12 @@ export function RunsTable({ list, query }: { list: RunList; query: RunQuery }) {
 export function Pagination({ list, query }: { list: RunList; query: RunQuery }) {
   const first = list.total === 0 ? 0 : (list.page - 1) * list.pageSize + 1;
   const last = Math.min(list.total, list.page * list.pageSize);
+  // Next follows the page's cursor (a keyset seek however deep); the other links are page numbers.
   const link = (page: number, label: string, rel?: string) =>
     page < 1 || page > list.pages || page === list.page ? (
       <span className="button secondary disabled" aria-disabled="true">{label}</span>
     ) : (
-      <Link className="button secondary" href={`/${runQueryString(query, { page })}`} rel={rel}>{label}</Link>
+      <Link className="button secondary" href={`/${runQueryString(query, page === list.page + 1 && list.nextCursor ? { page, after: list.nextCursor } : { page })}`} rel={rel}>{label}</Link>
     );
   return (
     <nav className="row pagination" aria-label="Pages">

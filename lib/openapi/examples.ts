@@ -126,12 +126,18 @@ export const runListExample = {
   page: 1,
   pageSize: 50,
   pages: 1,
+  nextCursor: null,
 };
 
 export const stagePointsExample = {
-  points: [
-    { runId: "cmrun1", runName: "small-cnn int8 gate", stageIndex: 1, technique: "quantize", accuracy: 0.857, latencyP50Ms: 0.12, latencyP95Ms: 0.15, sizeBytes: 31000, macs: 1.2e6, sparsity: 0, paramCount: 24000 },
-  ],
+  runIds: ["cmrun1"],
+  runNames: ["small-cnn int8 gate"],
+  techniques: ["baseline", "quantize"],
+  columns: {
+    run: [0, 0], stageIndex: [0, 1], technique: [0, 1], accuracy: [0.861, 0.857], latencyP50Ms: [0.21, 0.12], sizeBytes: [98000, 31000], macs: [1.2e6, 1.2e6],
+  },
+  points: 2,
+  limit: 100000,
   runs: 1,
   matching: 1,
 };

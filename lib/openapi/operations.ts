@@ -192,7 +192,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: "/api/runs/{id}/events",
     tag: "Runs",
     summary: "Follow a run (server-sent events)",
-    description: "A `run` event with the snapshot on connect and on every change, `progress` events as the worker trains; the stream ends when the run is succeeded, failed or cancelled. Comment lines keep the connection alive.",
+    description: "A `run` event with the snapshot on connect, then the changes the worker pushes: `status` (the run's own columns), `stage` (one stage with its artifacts, and a NAS stage's candidate runs), `metrics` (new training-curve points) and `progress` events as the worker trains; the stream ends when the run is succeeded, failed or cancelled. Comment lines keep the connection alive.",
     params: RunIdParams,
     response: {
       status: 200,

@@ -37,7 +37,8 @@ describe("a run, end to end through queue and worker", () => {
     expect(run.error, worker.output()).toBeNull();
     expect(run.status).toBe("succeeded");
     expect(["onednn", "tensorflow", "wasm"]).toContain(run.backend);
-    expect(received.at(-1)?.event).toBe("run");
+    expect(received[0]?.event).toBe("run"); // the snapshot, on connect
+    expect(received.at(-1)?.event).toBe("status"); // then pushed changes, the last one the run's end
     expect(received.at(-1)?.data.status).toBe("succeeded");
     expect(received.some((e) => e.event === "progress" && e.data.phase === "training" && e.data.epoch >= 1)).toBe(true);
 

@@ -6,6 +6,7 @@ import { db } from "../db";
 import { exportRuns, runsToCsv, streamRunsExport } from "./export-runs";
 import { findRunIds, listRuns, runFacets, runRowsByIds } from "./list-runs";
 import { listStagePoints } from "./list-stage-points";
+import { allPoints } from "./stage-points";
 import { refreshRunSummary } from "./run-summary";
 import { parseRunQuery } from "./run-query";
 
@@ -73,9 +74,15 @@ describe("listRuns", () => {
     expect(f.techniques).toEqual(expect.arrayContaining(["baseline", "prune", "quantize"]));
     expect(f.tags).toEqual(expect.arrayContaining(["seed", "mobile"]));
     const view = q({ technique: "cluster" });
-    const pts = await listStagePoints(db(), { query: view });
-    expect(pts.points.length).toBeGreaterThan(0);
-    expect(pts.points.every((p) => p.accuracy > 0)).toBe(true);
+    const pts = allPoints(await listStagePoints(db(), { query: view }));
+    expect(pts.length).toBeGreaterThan(0);
+    expect(pts.every((p) => p.accuracy > 0)).toBe(true);
+    // every measured stage of every matching top-level run, no run cap; a limit is said, not hidden
+    const measured = await db().stage.count({ where: { status: "succeeded", accuracy: { not: null }, run: { parentRunId: null, techniques: { contains: ",cluster," } } } });
+    expect(pts).toHaveLength(measured);
+    const capped = await listStagePoints(db(), { query: q({}) }, 10);
+    expect(capped).toMatchObject({ points: 10, limit: 10, matching: await db().run.count({ where: { parentRunId: null } }) });
+    expect(capped.columns.accuracy).toHaveLength(10);
     const { rows, total } = await exportRuns(db(), view);
     expect(rows).toHaveLength(total);
     expect(runsToCsv(rows).trim().split("\r\n")).toHaveLength(total + 1);
@@ -83,6 +90,9 @@ describe("listRuns", () => {
 });
 
 describe("listRuns at the edges of the summary columns", () => {
+  beforeAll(async () => {
+    await seedUi(process.env.DATABASE_URL!, { runs: 90, log: () => {} });
+  }, 120_000);
   afterAll(async () => {
     await db().$disconnect();
   });
@@ -99,6 +109,30 @@ describe("listRuns at the edges of the summary columns", () => {
     const firstNull = seen.indexOf(null);
     expect(firstNull).toBeGreaterThan(0);
     expect(seen.slice(firstNull).every((v) => v == null)).toBe(true);
+  });
+
+  it("walks every sort both ways with cursors (keyset) exactly as with page numbers, across the runs without the metric", async () => {
+    const total = await db().run.count({ where: { parentRunId: null } });
+    expect(total).toBeGreaterThan(50);
+    for (const sort of ["started", "name", "status", "accuracy", "latency", "size"]) {
+      for (const dir of ["asc", "desc"]) {
+        const byPage: string[] = [];
+        const byCursor: string[] = [];
+        let after: string | null = null;
+        for (let page = 1; page <= Math.ceil(total / 25); page++) {
+          byPage.push(...(await listRuns(db(), q({ sort, dir, page: String(page), pageSize: "25" }))).rows.map((r) => r.id));
+          // the cursor page also carries a wrong page number's worth of OFFSET: the cursor must win
+          const r = await listRuns(db(), q({ sort, dir, page: String(page), pageSize: "25", ...(after ? { after } : {}) }));
+          byCursor.push(...r.rows.map((x) => x.id));
+          after = r.nextCursor;
+          if (page < Math.ceil(total / 25)) expect(after, `${sort} ${dir} page ${page}`).not.toBeNull();
+        }
+        expect(after).toBeNull();
+        expect(byPage).toHaveLength(total);
+        expect(new Set(byPage).size).toBe(total);
+        expect(byCursor, `${sort} ${dir}`).toEqual(byPage);
+      }
+    }
   });
 
   it("keeps a run's summary columns in step with its stages (refreshRunSummary)", async () => {

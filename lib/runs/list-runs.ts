@@ -5,15 +5,18 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { RunQuery } from "./run-query";
-import { cachedCount } from "./count-runs";
+import { cachedViewResult } from "./view-cache";
 import { techniqueToken } from "./run-summary";
 
 /** A view's filters: the WHERE clause and the count cache's key are both built from this one list. */
 const FILTER_KEYS = ["q", "status", "technique", "dataset", "tag", "meets"] as const satisfies readonly (keyof RunQuery)[];
 type Filters = Pick<RunQuery, (typeof FILTER_KEYS)[number]>;
 
-/** The FROM and WHERE clauses for a view's filters (`r` = Run, `e` = Experiment, joined only when needed). */
-export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = []): Prisma.Sql {
+/**
+ * The FROM and WHERE clauses for a view's filters (`r` = Run, `e` = Experiment, joined only when needed;
+ * with `withStages`, `s` = each of the run's stages and `e` always).
+ */
+export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = [], withStages = false): Prisma.Sql {
   // NAS candidates are child runs; they are listed on their parent's page, not among the runs
   const clauses: Prisma.Sql[] = [Prisma.sql`r."parentRunId" IS NULL`, ...extra];
   if (f.status) clauses.push(Prisma.sql`r."status" = ${f.status}`);
@@ -24,7 +27,9 @@ export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = []): Prisma.Sq
   // TRUE / FALSE literals: both databases read them (SQLite as 1 / 0), where a bound JS boolean is not portable.
   if (f.meets) clauses.push(Prisma.sql`r."meetsRequirements" = ${Prisma.raw(f.meets === "yes" ? "TRUE" : "FALSE")}`);
   if (f.technique) clauses.push(Prisma.sql`r."techniques" LIKE ${`%${escapeLike(techniqueToken(f.technique))}%`} ESCAPE '\\'`);
-  const from = f.dataset || f.tag ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId"` : Prisma.sql`"Run" r`;
+  const from = withStages
+    ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Stage" s ON s."runId" = r."id"`
+    : f.dataset || f.tag ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId"` : Prisma.sql`"Run" r`;
   return Prisma.sql`FROM ${from} WHERE ${Prisma.join(clauses, " AND ")}`;
 }
 
@@ -40,51 +45,93 @@ function orderSql(sort: RunQuery["sort"], dir: RunQuery["dir"]): Prisma.Sql {
   const d = dir === "asc" ? "ASC" : "DESC";
   // One direction for every key, so the (parentRunId, column, …, id) index serves the order both ways; the id
   // breaks ties so pages never overlap.
-  const keys = sort === "status" ? ["status", "sortedAt", "id"] : [SORT_COLUMN[sort], "id"];
-  return Prisma.raw(`ORDER BY ${keys.map((k) => `r."${k}" ${d}`).join(", ")}`);
+  return Prisma.raw(`ORDER BY ${orderKeys(sort).map((k) => `r."${k}" ${d}`).join(", ")}`);
 }
 
 const idsOf = (db: Db, fromWhere: Prisma.Sql, order: Prisma.Sql, take: number, skip: number) =>
   take <= 0 ? Promise.resolve([]) : db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT r."id" AS "id" ${fromWhere} ${order} LIMIT ${take} OFFSET ${skip}`).then((rows) => rows.map((r) => r.id));
 
-/** How many runs match the filters, and how many of them have each sortable metric: one scan, shared by every sort. */
-function countRuns(db: Db, f: Filters): Promise<{ n: number; measured: Partial<Record<RunQuery["sort"], number>> }> {
-  const key = JSON.stringify(FILTER_KEYS.map((k) => f[k]));
-  return cachedCount(db, key, async () => {
-    const [row] = await db.$queryRaw<Record<"n" | "accuracy" | "latency" | "size", number | bigint>[]>(
-      Prisma.sql`SELECT COUNT(*) AS "n", COUNT(r."bestAccuracy") AS "accuracy", COUNT(r."finalLatencyMs") AS "latency", COUNT(r."finalSizeBytes") AS "size" ${runFromWhereSql(f)}`,
-    );
-    return { n: Number(row?.n ?? 0), measured: { accuracy: Number(row?.accuracy ?? 0), latency: Number(row?.latency ?? 0), size: Number(row?.size ?? 0) } };
+/**
+ * The keyset condition "after run `id` in this order": a row-value comparison with the cursor run's own keys,
+ * read in the same statement, which both databases answer with a seek into the sort's index.
+ */
+export function afterSql(keys: string[], dir: RunQuery["dir"], id: string): Prisma.Sql {
+  const list = (alias: string) => Prisma.raw(keys.map((k) => `${alias}."${k}"`).join(", "));
+  return Prisma.sql`(${list("r")}) ${Prisma.raw(dir === "asc" ? ">" : "<")} (SELECT ${list("c")} FROM "Run" c WHERE c."id" = ${id})`;
+}
+
+const orderKeys = (sort: RunQuery["sort"]) => (sort === "status" ? ["status", "sortedAt", "id"] : [SORT_COLUMN[sort], "id"]);
+
+/** The filters' key in the view cache: every filter, in FILTER_KEYS' order. */
+export const filterKey = (f: Filters) => JSON.stringify(FILTER_KEYS.map((k) => f[k]));
+
+/** How many runs match the filters: an index-only count when only the top-level condition applies. */
+export function countRuns(db: Db, f: Filters): Promise<number> {
+  return cachedViewResult(db, filterKey(f), async () => {
+    const [row] = await db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" ${runFromWhereSql(f)}`);
+    return Number(row?.n ?? 0);
   });
+}
+
+/** How many of them have the sorted metric (where the runs without it start): counted on that metric's index. */
+function countMeasured(db: Db, f: Filters, sort: RunQuery["sort"]): Promise<number> {
+  return cachedViewResult(db, `${filterKey(f)}|${sort}`, async () => {
+    const column = Prisma.raw(`r."${SORT_COLUMN[sort]}"`);
+    const [row] = await db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" ${runFromWhereSql(f, [Prisma.sql`${column} IS NOT NULL`])}`);
+    return Number(row?.n ?? 0);
+  });
+}
+
+/** Where the cursor run sits: among the runs with the sorted column, those without it, or gone (deleted). */
+async function cursorSegment(db: Db, id: string, sort: RunQuery["sort"]): Promise<"measured" | "unmeasured" | "gone"> {
+  const column = Prisma.raw(`"${SORT_COLUMN[sort]}"`);
+  const [row] = await db.$queryRaw<{ missing: number | bigint | boolean }[]>(
+    Prisma.sql`SELECT CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END AS "missing" FROM "Run" WHERE "id" = ${id}`,
+  );
+  return !row ? "gone" : Number(row.missing) === 1 ? "unmeasured" : "measured";
 }
 
 /**
  * Ids of one page of runs matching the view, and how many match in all. Runs without the sorted metric come
  * last in either direction: they are a second segment (newest first) after the runs that have it, because
- * SQLite and PostgreSQL order NULLs differently and `ORDER BY x IS NULL` defeats the index.
+ * SQLite and PostgreSQL order NULLs differently and `ORDER BY x IS NULL` defeats the index. With a cursor
+ * (`after`) the page is a seek past that run; without one, an OFFSET of (page - 1) pages.
  */
 export async function findRunIds(db: Db, query: RunQuery, limitOverride?: { take: number; skip: number }) {
   const take = limitOverride?.take ?? query.pageSize;
   const skip = limitOverride?.skip ?? (query.page - 1) * query.pageSize;
+  const after = limitOverride ? undefined : query.after;
+  const total = countRuns(db, query);
+  const order = orderSql(query.sort, query.dir);
   if (!NULLABLE.has(query.sort)) {
     const fromWhere = runFromWhereSql(query);
-    const [ids, counted] = await Promise.all([
-      idsOf(db, fromWhere, orderSql(query.sort, query.dir), take, skip),
-      countRuns(db, query),
-    ]);
-    return { ids, total: counted.n };
+    // a cursor whose run was deleted meanwhile falls back to the page number
+    const seek = after != null && (await cursorSegment(db, after, query.sort)) !== "gone";
+    const ids =
+      after && seek
+        ? await idsOf(db, runFromWhereSql(query, [afterSql(orderKeys(query.sort), query.dir, after)]), order, take, 0)
+        : await idsOf(db, fromWhere, order, take, skip);
+    return { ids, total: await total };
   }
   const column = Prisma.raw(`r."${SORT_COLUMN[query.sort]}"`);
-  const withMetric = runFromWhereSql(query, [Prisma.sql`${column} IS NOT NULL`]);
-  const withoutMetric = runFromWhereSql(query, [Prisma.sql`${column} IS NULL`]);
-  const [first, counted] = await Promise.all([
-    idsOf(db, withMetric, orderSql(query.sort, query.dir), take, skip),
-    countRuns(db, query),
-  ]);
-  const total = counted.n;
-  const measured = counted.measured[query.sort] ?? 0;
-  const rest = await idsOf(db, withoutMetric, orderSql("started", "desc"), take - first.length, Math.max(0, skip - measured));
-  return { ids: [...first, ...rest], total };
+  const withMetric = (extra: Prisma.Sql[] = []) => runFromWhereSql(query, [Prisma.sql`${column} IS NOT NULL`, ...extra]);
+  const withoutMetric = (extra: Prisma.Sql[] = []) => runFromWhereSql(query, [Prisma.sql`${column} IS NULL`, ...extra]);
+  const newestFirst = orderSql("started", "desc");
+  const segment = after ? await cursorSegment(db, after, query.sort) : "gone";
+  if (after && segment === "unmeasured") {
+    // the cursor is among the runs without the metric: only that segment is left
+    return { ids: await idsOf(db, withoutMetric([afterSql(orderKeys("started"), "desc", after)]), newestFirst, take, 0), total: await total };
+  }
+  if (after && segment === "measured") {
+    const first = await idsOf(db, withMetric([afterSql(orderKeys(query.sort), query.dir, after)]), order, take, 0);
+    const rest = await idsOf(db, withoutMetric(), newestFirst, take - first.length, 0);
+    return { ids: [...first, ...rest], total: await total };
+  }
+  const first = await idsOf(db, withMetric(), order, take, skip);
+  // Only a page past the measured runs needs to know how many they are.
+  const measured = first.length < take ? await countMeasured(db, query, query.sort) : 0;
+  const rest = await idsOf(db, withoutMetric(), newestFirst, take - first.length, Math.max(0, skip - measured));
+  return { ids: [...first, ...rest], total: await total };
 }
 
 const STAGE_SUMMARY = {
@@ -120,7 +167,9 @@ function withSummary<R extends RawRow>(run: R) {
 export async function listRuns(db: Db, query: RunQuery) {
   const { ids, total } = await findRunIds(db, query);
   const rows = await runRowsByIds(db, ids);
-  return { rows, total, page: query.page, pageSize: query.pageSize, pages: Math.max(1, Math.ceil(total / query.pageSize)) };
+  // The next page's cursor: the last run of this one (null on the last page).
+  const nextCursor = ids.length === query.pageSize && query.page * query.pageSize < total ? ids[ids.length - 1] : null;
+  return { rows, total, page: query.page, pageSize: query.pageSize, pages: Math.max(1, Math.ceil(total / query.pageSize)), nextCursor };
 }
 export type RunList = Awaited<ReturnType<typeof listRuns>>;
 export type RunRow = RunList["rows"][number];

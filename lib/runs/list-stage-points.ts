@@ -1,60 +1,69 @@
-// The points of the latency-vs-accuracy scatter: every measured stage of the runs in view. The scatter
-// draws at most `maxRuns` runs (the newest matching the filters, or the ids asked for), so a 20,000-stage
-// database still gives the browser a chart it can move.
+// The points of the latency-vs-accuracy scatter: every measured stage of the runs in view, up to
+// MAX_SCATTER_POINTS (100,000), newest runs first — never a silent cap: the answer says how many points it
+// carries, of how many runs, out of how many that match. The answer (JSON text, columnar:
+// lib/runs/stage-points.ts) is kept per filter set in the view cache, so ten people opening a 100,000-point
+// view cost one read every few seconds.
 import type { Db } from "../db";
-import { findRunIds } from "./list-runs";
+import { Prisma } from "../generated/sqlite/client";
+import { afterSql, countRuns, filterKey, runFromWhereSql } from "./list-runs";
 import type { RunQuery } from "./run-query";
+import { toColumns, type StagePoint, type StagePoints } from "./stage-points";
+import { cachedViewResult } from "./view-cache";
 
-export interface StagePoint {
-  runId: string;
-  runName: string;
-  stageIndex: number;
-  technique: string;
-  accuracy: number;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-  sizeBytes: number | null;
-  macs: number | null;
-  sparsity: number | null;
-  paramCount: number | null;
+export const MAX_SCATTER_POINTS = 100_000;
+
+const SELECT = Prisma.sql`SELECT s."runId" AS "runId", e."name" AS "runName", s."index" AS "stageIndex", s."technique" AS "technique", s."accuracy" AS "accuracy",
+  s."latencyP50Ms" AS "latencyP50Ms", s."sizeBytes" AS "sizeBytes", s."macs" AS "macs"`;
+const MEASURED = [Prisma.sql`s."status" = 'succeeded'`, Prisma.sql`s."accuracy" IS NOT NULL`];
+
+type Row = Omit<StagePoint, "sizeBytes"> & { sizeBytes: number | bigint | null };
+const point = (r: Row): StagePoint => ({ ...r, sizeBytes: r.sizeBytes == null ? null : Number(r.sizeBytes), stageIndex: Number(r.stageIndex) });
+
+async function queryPoints(db: Db, where: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<StagePoint[]> {
+  return (await db.$queryRaw<Row[]>(Prisma.sql`${SELECT} ${where} ${order} LIMIT ${limit}`)).map(point);
 }
 
-export const MAX_SCATTER_RUNS = 250;
+/** Runs whose stages one query reads: small enough that SQLite's synchronous driver never holds the event loop long. */
+const RUNS_PER_CHUNK = 1_000;
 
-export async function listStagePoints(db: Db, source: { query: RunQuery } | { ids: string[] }, maxRuns = MAX_SCATTER_RUNS) {
-  let ids: string[];
-  let matching: number;
-  if ("ids" in source) {
-    ids = source.ids.slice(0, maxRuns);
-    matching = source.ids.length;
-  } else {
-    const found = await findRunIds(db, { ...source.query }, { take: maxRuns, skip: 0 });
-    ids = found.ids;
-    matching = found.total;
-  }
-  if (ids.length === 0) return { points: [] as StagePoint[], runs: 0, matching };
-  const [stages, runs] = await Promise.all([
-    db.stage.findMany({
-      where: { runId: { in: ids }, status: "succeeded", accuracy: { not: null } },
-      select: { runId: true, index: true, technique: true, accuracy: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, macs: true, sparsity: true, paramCount: true },
-      orderBy: [{ runId: "asc" }, { index: "asc" }],
-    }),
-    db.run.findMany({ where: { id: { in: ids } }, select: { id: true, experiment: { select: { name: true } } } }),
-  ]);
-  const names = new Map(runs.map((r) => [r.id, r.experiment.name]));
-  const points: StagePoint[] = stages.map((s) => ({
-    runId: s.runId,
-    runName: names.get(s.runId) ?? s.runId,
-    stageIndex: s.index,
-    technique: s.technique,
-    accuracy: s.accuracy as number,
-    latencyP50Ms: s.latencyP50Ms,
-    latencyP95Ms: s.latencyP95Ms,
-    sizeBytes: s.sizeBytes,
-    macs: s.macs,
-    sparsity: s.sparsity,
-    paramCount: s.paramCount,
-  }));
-  return { points, runs: ids.length, matching };
+/**
+ * The points of a view (the runs table's filters) as the JSON text GET /api/stages answers. Read in chunks of runs (a keyset walk of the view's default order, then those runs' stages), yielding to the
+ * event loop between chunks: on SQLite one 100,000-row query would stall every other request for seconds.
+ */
+export function stagePointsJson(db: Db, query: RunQuery, limit = MAX_SCATTER_POINTS): Promise<string> {
+  return cachedViewResult(db, `stages|${limit}|${filterKey(query)}`, async () => {
+    const matching = countRuns(db, query);
+    const rows: StagePoint[] = [];
+    let after: string | undefined;
+    while (rows.length < limit) {
+      const where = runFromWhereSql(query, after ? [afterSql(["sortedAt", "id"], "desc", after)] : []);
+      const ids = (await db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT r."id" AS "id" ${where} ORDER BY r."sortedAt" DESC, r."id" DESC LIMIT ${RUNS_PER_CHUNK}`)).map((r) => r.id);
+      if (ids.length === 0) break;
+      rows.push(...(await stagesOf(db, ids)).slice(0, limit - rows.length));
+      after = ids[ids.length - 1];
+      if (ids.length < RUNS_PER_CHUNK) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return JSON.stringify(toColumns(rows, { limit, matching: await matching }));
+  });
 }
-export type StagePoints = Awaited<ReturnType<typeof listStagePoints>>;
+
+/** The measured stages of these runs, in the order of `ids` and then by stage. */
+async function stagesOf(db: Db, ids: string[]): Promise<StagePoint[]> {
+  const rows = await queryPoints(
+    db,
+    Prisma.sql`FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Stage" s ON s."runId" = r."id" WHERE r."id" IN (${Prisma.join(ids)}) AND ${Prisma.join(MEASURED, " AND ")}`,
+    Prisma.raw(`ORDER BY r."id", s."index"`),
+    ids.length * 64,
+  );
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => (order.get(a.runId) ?? 0) - (order.get(b.runId) ?? 0) || a.stageIndex - b.stageIndex);
+}
+
+export async function listStagePoints(db: Db, source: { query: RunQuery } | { ids: string[] }, limit = MAX_SCATTER_POINTS): Promise<StagePoints> {
+  if ("query" in source) return JSON.parse(await stagePointsJson(db, source.query, limit)) as StagePoints;
+  // Named runs (the compare page: at most a few): always fresh, in the order asked.
+  const rows = source.ids.length ? (await stagesOf(db, source.ids)).slice(0, limit) : [];
+  const existing = new Set(rows.map((r) => r.runId));
+  return toColumns(rows, { limit, matching: source.ids.filter((id) => existing.has(id)).length });
+}

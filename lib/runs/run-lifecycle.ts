@@ -1,9 +1,11 @@
 // A run's life, in one place: every status change of a run or a stage is a conditional update from the states
 // it may leave, so two writers racing (a user's cancel, the worker finishing, a retry) can never overwrite each
-// other — the loser's update matches no row and it learns so from the return value.
+// other — the loser's update matches no row and it learns so from the return value. Every move that happens
+// is also pushed to the run's open pages (publish-run-delta.ts).
 import type { Db } from "../db";
 import type { Prisma } from "../generated/sqlite/client";
 import type { RunStatus } from "../schemas/run";
+import { publishRunStatus, publishStage } from "./publish-run-delta";
 
 export type StageStatus = "pending" | "running" | "succeeded" | "failed";
 
@@ -45,6 +47,7 @@ type StageData = Omit<Prisma.StageUpdateManyMutationInput, "status">;
 /** Moves the run to `to` if its current status allows it; returns whether it did. */
 export async function moveRun(db: Db, runId: string, to: RunStatus, data: RunData = {}): Promise<boolean> {
   const { count } = await db.run.updateMany({ where: { id: runId, status: { in: [...RUN_MOVES_FROM[to]] } }, data: { ...data, status: to } });
+  if (count === 1) await publishRunStatus(db, runId);
   return count === 1;
 }
 
@@ -57,12 +60,15 @@ export async function moveStage(db: Db, runId: string, index: number, to: StageS
     where: { runId, index, status: { in: [...STAGE_MOVES_FROM[to]] }, ...(to === "running" ? { run: { is: { status: "running" } } } : {}) },
     data: { ...data, status: to },
   });
+  if (count === 1) await publishStage(db, runId, index);
   return count === 1;
 }
 
 /** Ends every running stage of the run as `to` (the job stopped: pending to resume later, failed for good). */
 export async function releaseRunningStages(db: Db, runId: string, to: "pending" | "failed"): Promise<void> {
+  const running = await db.stage.findMany({ where: { runId, status: "running" }, select: { index: true } });
   await db.stage.updateMany({ where: { runId, status: "running" }, data: { status: to } });
+  for (const { index } of running) await publishStage(db, runId, index);
 }
 
 /** The run's status now (null when it is gone): why a move was refused. */

@@ -24,6 +24,11 @@ export const RunQuery = z.object({
   dir: optional(z.enum(["asc", "desc"])).transform((v) => v ?? "desc"),
   page: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 1),
   pageSize: optional(z.coerce.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `one of ${PAGE_SIZES.join(", ")}`)).transform((v) => v ?? 50),
+  /**
+   * Keyset pagination: the id of the last run of the previous page (its `nextCursor`). The page starts right
+   * after that run in the view's order — an index seek, however deep — and `page` only numbers it.
+   */
+  after: optional(z.string().regex(/^[\w-]{1,64}$/, "a run id")),
 });
 export type RunQuery = z.infer<typeof RunQuery>;
 
@@ -68,7 +73,9 @@ export function runQueryString(query: Partial<RunQuery>, overrides: Partial<Reco
   const merged: Record<string, unknown> = { ...query, ...overrides };
   const defaults: Record<string, unknown> = { sort: "started", dir: "desc", page: 1, pageSize: 50 };
   const params = new URLSearchParams();
-  for (const key of ["q", "status", "technique", "dataset", "tag", "meets", "sort", "dir", "page", "pageSize"]) {
+  // A cursor belongs to the one page it was given for: any other link (a sort, a filter, page 1) drops it.
+  if (!("after" in overrides)) delete merged.after;
+  for (const key of ["q", "status", "technique", "dataset", "tag", "meets", "sort", "dir", "page", "pageSize", "after"]) {
     const v = merged[key];
     if (v == null || v === "" || defaults[key] === v) continue;
     params.set(key, String(v));

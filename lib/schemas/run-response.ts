@@ -139,26 +139,35 @@ export const RunList = z.object({
   page: z.number().int(),
   pageSize: z.number().int(),
   pages: z.number().int(),
+  /** `after=` for the next page (a keyset seek, as fast at page 1,000 as at page 2); null on the last page */
+  nextCursor: z.string().nullable(),
 });
 
-/** GET /api/stages: the latency-vs-accuracy scatter's points. */
+/**
+ * GET /api/stages: the latency-vs-accuracy scatter's points, as columns (lib/runs/stage-points.ts): point i is
+ * stage `columns.stageIndex[i]` of run `runIds[columns.run[i]]`, technique `techniques[columns.technique[i]]`.
+ */
+const NullableNumbers = z.array(z.number().nullable());
 export const StagePoints = z.object({
-  points: z.array(
-    z.object({
-      runId: z.string(),
-      runName: z.string(),
-      stageIndex: z.number().int(),
-      technique: z.string(),
-      accuracy: z.number(),
-      latencyP50Ms: z.number().nullable(),
-      latencyP95Ms: z.number().nullable(),
-      sizeBytes: z.number().int().nullable(),
-      macs: z.number().nullable(),
-      sparsity: z.number().nullable(),
-      paramCount: z.number().int().nullable(),
-    }),
-  ),
-  /** runs drawn (at most 250) */
+  runIds: z.array(z.string()),
+  /** the runs' experiment names, in runIds' order */
+  runNames: z.array(z.string()),
+  techniques: z.array(z.string()),
+  columns: z.object({
+    run: z.array(z.number().int()),
+    stageIndex: z.array(z.number().int()),
+    technique: z.array(z.number().int()),
+    /** top-1, to 0.0001 */
+    accuracy: z.array(z.number()),
+    /** onnxruntime batch-1 p50, and MACs, to 4 significant digits */
+    latencyP50Ms: NullableNumbers,
+    sizeBytes: NullableNumbers,
+    macs: NullableNumbers,
+  }),
+  /** points in this answer: every measured stage of the view, up to `limit` (then the newest runs' stages) */
+  points: z.number().int(),
+  limit: z.number().int(),
+  /** runs with points here */
   runs: z.number().int(),
   /** runs that match the view */
   matching: z.number().int(),

@@ -3,7 +3,7 @@
 // against size, latency or MACs, with the Pareto front) and in a table with the chosen one marked.
 import { useMemo } from "react";
 import type { RunSnapshot } from "@/lib/runs/run-snapshot";
-import type { StagePoints } from "@/lib/runs/list-stage-points";
+import { toColumns, type StagePoints } from "@/lib/runs/stage-points";
 import { StageScatter } from "../../_components/stage-scatter";
 import { bytes, count, ms, pct, times } from "../../_components/format";
 
@@ -20,16 +20,14 @@ export function AutoCandidates({ runs, runName }: { runs: RunSnapshot["children"
     return { id: r.id, stage, p: (stage.params ?? {}) as ProbeParams, d: (stage.details ?? {}) as ProbeDetails };
   });
   // Series by verdict, so the chosen one and the over-budget probes stand apart on the chart.
-  const points = useMemo<StagePoints>(() => ({
-    runs: rows.length,
-    matching: rows.length,
-    points: rows.map(({ id, stage, d }, i) => ({
+  const points = useMemo<StagePoints>(() => toColumns(
+    rows.map(({ id, stage, d }, i) => ({
       runId: id, runName: `${runName} · probe ${i + 1}`, stageIndex: 0,
       technique: d.chosen ? "chosen" : d.feasible ? "within the accuracy budget" : "over the accuracy budget",
-      accuracy: d.valAccuracy ?? 0, latencyP50Ms: stage.latencyP50Ms ?? null, latencyP95Ms: null, sizeBytes: stage.sizeBytes ?? null,
-      macs: stage.macs ?? null, sparsity: null, paramCount: stage.paramCount ?? null,
+      accuracy: d.valAccuracy ?? 0, latencyP50Ms: stage.latencyP50Ms ?? null, sizeBytes: stage.sizeBytes ?? null, macs: stage.macs ?? null,
     })),
-  }), [rows, runName]);
+    { limit: rows.length, matching: rows.length },
+  ), [rows, runName]);
   return (
     <>
       <p className="muted">Each probe distilled from the baseline, quantized to INT8 with accuracy control and measured: validation top-1 of the INT8 file in onnxruntime (the test split is only used for the stage itself), file size, latency paired with the baseline.</p>

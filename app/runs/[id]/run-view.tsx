@@ -5,6 +5,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { compareStages } from "@/lib/dashboard/stage-comparison";
+import { applyRunDelta, DELTA_EVENTS, type RunDelta } from "@/lib/runs/run-delta";
 import type { RunSnapshot } from "@/lib/runs/run-snapshot";
 import { CreateExperiment } from "@/lib/schemas/experiment";
 import { RunProgress, type RunStatus } from "@/lib/schemas/run";
@@ -36,6 +37,18 @@ export function RunView({ initial }: { initial: RunSnapshot }) {
       const p = RunProgress.safeParse(next.progress);
       if (p.success) setProgress(p.data);
     });
+    // The pushed changes, folded into the snapshot in place (a `status` event carries the run's own columns).
+    for (const type of DELTA_EVENTS) {
+      source.addEventListener(type, (e) => {
+        const data = JSON.parse((e as MessageEvent).data);
+        const delta = (type === "status" ? { type, run: data } : data) as RunDelta;
+        setRun((prev) => applyRunDelta(prev, delta));
+        if (delta.type === "status" && !LIVE.includes(delta.run.status as RunStatus)) {
+          const p = RunProgress.safeParse(delta.run.progress); // the worker's last word ("done") on a finished run
+          if (p.success) setProgress(p.data);
+        }
+      });
+    }
     source.addEventListener("progress", (e) => {
       const p = RunProgress.safeParse(JSON.parse((e as MessageEvent).data));
       if (p.success) setProgress(p.data);

@@ -1,0 +1,34 @@
+import { describe, expect, it, vi } from "vitest";
+import type { Db } from "../db";
+import { cachedViewResult, VIEW_CACHE_TTL_MS, forgetViewResults } from "./view-cache";
+
+describe("cachedViewResult", () => {
+  it("counts a filter set once per TTL, serves the stale count while one refresh runs, and never caches a failure", async () => {
+    vi.useFakeTimers();
+    try {
+      const db = {} as Db;
+      let n = 42;
+      const count = vi.fn(async () => n);
+      expect(await cachedViewResult(db, "a", count)).toBe(42);
+      expect(await cachedViewResult(db, "a", count)).toBe(42);
+      expect(count).toHaveBeenCalledTimes(1);
+      await cachedViewResult(db, "b", count);
+      expect(count).toHaveBeenCalledTimes(2);
+      vi.advanceTimersByTime(VIEW_CACHE_TTL_MS + 1);
+      n = 43;
+      // stale: answered at once with the old count, one refresh for two requests
+      expect(await Promise.all([cachedViewResult(db, "a", count), cachedViewResult(db, "a", count)])).toEqual([42, 42]);
+      expect(count).toHaveBeenCalledTimes(3);
+      expect(await cachedViewResult(db, "a", count)).toBe(43);
+      forgetViewResults(db);
+      await cachedViewResult(db, "a", count);
+      expect(count).toHaveBeenCalledTimes(4);
+      const failing = vi.fn(async () => { throw new Error("db down"); });
+      await expect(cachedViewResult(db, "c", failing)).rejects.toThrow("db down");
+      await expect(cachedViewResult(db, "c", failing)).rejects.toThrow("db down");
+      expect(failing).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
