@@ -34,7 +34,7 @@ test("an auto stage shows its candidates on the scatter, Pareto set and chosen o
   const scatter = page.getByTestId("auto-scatter").getByTestId("scatter");
   await expect(scatter).toHaveAttribute("data-points", String(await rows.count()));
   await scatter.getByLabel("X axis").selectOption("size");
-  await expect(scatter.locator(".recharts-legend-wrapper")).toContainText("chosen");
+  await expect(scatter.locator(".scatter-legend")).toContainText("chosen");
   await expect(scatter.getByTestId("scatter-summary")).toContainText("Pareto front");
   await page.getByTestId("auto-scatter").scrollIntoViewIfNeeded();
   await page.screenshot({ path: "docs/run-auto-candidates.png", fullPage: true });
