@@ -32,16 +32,15 @@ const PIPELINES: { tag: string; stages: { technique: Tech; params: Record<string
   { tag: "four-way", stages: [{ technique: "baseline", params: {} }, { technique: "distill", params: { student: "small-cnn" }, from: 0 }, { technique: "quantize", params: { mode: "qat" }, from: 0 }, { technique: "nas", params: { trials: 8 }, from: 0 }, { technique: "prune", params: { mode: "structured", targetSparsity: 0.5 }, from: 0 }] },
   { tag: "size", stages: [{ technique: "baseline", params: {} }, { technique: "quantize", params: { mode: "ptq", dtype: "int8" } }, { technique: "cluster", params: { clusters: 16 } }] },
 ];
-// Effect of a technique on [accuracy delta, latency factor, size factor, params factor, MACs factor, sparsity]
-const EFFECT: Record<Tech, [number, number, number, number, number, number]> = {
+/** What each seeded technique does to its input (accuracy delta; latency, size, params, MACs factors; sparsity);
+ *  a technique no seeded pipeline uses needs no entry (a new technique is one descriptor, not an edit here). */
+const EFFECT: Partial<Record<Tech, [number, number, number, number, number, number]>> = {
   baseline: [0, 1, 1, 1, 1, 0],
   distill: [-0.02, 0.55, 0.48, 0.48, 0.45, 0],
   prune: [-0.012, 0.9, 1, 1, 0.7, 0.3],
   quantize: [-0.006, 0.55, 0.27, 1, 1, 0],
   cluster: [-0.01, 1, 0.45, 1, 1, 0],
   nas: [-0.015, 0.45, 0.4, 0.4, 0.35, 0],
-  analyze: [0, 1, 1, 1, 1, 0], // measures, writes no model (no seeded pipeline uses it)
-  auto: [-0.008, 0.3, 0.06, 0.15, 0.05, 0], // no seeded pipeline uses it
 };
 
 /** Candidates each succeeded NAS stage records (the last one over budget). */
@@ -119,7 +118,7 @@ export async function seedUi(url: string, opts: { runs?: number; seed?: number; 
         const byIndex: { acc: number; ms: number; bytes: number; params: number; macs: number; sparsity: number }[] = [];
         pipeline.stages.forEach((st, index) => {
           const input = index === 0 ? { acc: baseAcc, ms: base.ms, bytes: base.bytes, params: base.params, macs: base.macs, sparsity: 0 } : byIndex[st.from ?? index - 1];
-          const [dAcc, fMs, fBytes, fParams, fMacs, sp] = EFFECT[st.technique];
+          const [dAcc, fMs, fBytes, fParams, fMacs, sp] = EFFECT[st.technique] ?? [0, 1, 1, 1, 1, 0];
           const jitter = () => 1 + (rand() - 0.5) * 0.2;
           const m = {
             acc: Math.min(0.99, Math.max(0.1, input.acc + dAcc * (0.5 + rand() * 1.5))),
