@@ -54,7 +54,7 @@ export interface AutoCandidate {
   speedup: PairedSpeedup;
   /** Layers accuracy control left FP32. */
   fp32Layers: string[];
-  /** Top-1 agreement of the INT8 file with the tfjs simulation of its quantization (the runner's export check). */
+  /** Top-1 agreement of the INT8 file with the tfjs simulation of its quantization, near-ties counted as agreeing (the runner's export check). */
   int8Agreement: number;
   feasible: boolean;
   pareto: boolean;
@@ -155,7 +155,7 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
     const { bytes: onnx, plan } = exportOnnxWithPlan(int8.model, { precision: "int8", quantization: int8.quantization });
     // The stage runner refuses a file that disagrees with the tfjs simulation of its quantization: a probe whose file
     // would be refused is measured and listed, but not chosen.
-    const agreement = (await compareInt8(int8.model, onnx, plan!, fidelity, [fidelity.length / pixels, ...ctx.inputShape])).top1Agreement;
+    const agreement = (await compareInt8(int8.model, onnx, plan!, fidelity, [fidelity.length / pixels, ...ctx.inputShape])).agreementBeyondTies!;
     const valAccuracy = control?.accuracy ?? (await scoreOnnx(onnx, val)).accuracy;
     const { latencyMs, speedup } = await pairedLatency(ctx, onnx);
     const stats = modelStats(int8.model);

@@ -34,8 +34,24 @@ export interface VerifyOptions {
   batchSize?: number;
 }
 
-/** INT8 bar: ORT and the tfjs simulation of the same quantization agree on the top-1 class of ≥ 99 % of images. */
+/**
+ * INT8 bar: ORT and the tfjs simulation of the same quantization agree on the top-1 class of ≥ 99 % of images,
+ * near-ties counted as agreeing (see `int8NearTieBound`).
+ */
 export const INT8_MIN_AGREEMENT = 0.99;
+
+/**
+ * Why near-ties: ORT's integer kernels and the float simulation differ by requantization rounding (a value on a
+ * rounding boundary lands one step apart, and the step propagates), so their logits differ a little on every
+ * image — on a 150-step MobileNetV2-0.35 student on Fashion-MNIST, per-image max |ORT − simulation| was 0.074
+ * (median), 0.20 (p99), 0.27 (max) for a median top-1 margin of 2.2, and every one of its 5 flips in 500 images
+ * had a simulation margin of 0.001–0.057, below the image's own logit difference (scripts/diag/int8-fidelity-probe.ts).
+ * A flip there says nothing about the file. The bound is the measured p99 of the per-image max |logit diff|, capped
+ * at a tenth of the simulation's median margin so a corrupted file (whose differences are huge) cannot excuse its
+ * own flips: those happen on images whose margin is clear.
+ */
+export const INT8_TIE_DIFF_QUANTILE = 0.99;
+export const INT8_TIE_MAX_MARGIN_SHARE = 0.1;
 
 export interface VerifyResult {
   n: number;
@@ -45,6 +61,11 @@ export interface VerifyResult {
   meanAbsDiff: number;
   tfjsAccuracy?: number;
   onnxAccuracy?: number;
+  /** INT8 only: the top-1 margin (reference logits) below which a flip counts as a near-tie, and how many there were. */
+  nearTieBound?: number;
+  nearTieFlips?: number;
+  /** INT8 only: top-1 agreement with near-tie flips counted as agreeing (what the INT8 bar judges). */
+  agreementBeyondTies?: number;
 }
 
 /** tfjs outputs for NHWC images, batched and tidy. */
@@ -90,11 +111,41 @@ async function compareWithOnnx(
     maxAbsDiff,
     meanAbsDiff: sum / ref.length,
   };
+  if (opts.precision === "int8") Object.assign(result, nearTies(ref, output, width, pRef, pOnnx));
   if (opts.labels) {
     result.tfjsAccuracy = top1Accuracy(pRef, opts.labels);
     result.onnxAccuracy = top1Accuracy(pOnnx, opts.labels);
   }
   return result;
+}
+
+const quantile = (xs: Float64Array, q: number) => xs.slice().sort()[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+/** Flips of the top-1 class on images whose reference margin is within the INT8 rounding noise (see INT8_TIE_DIFF_QUANTILE). */
+function nearTies(ref: Float32Array, out: Float32Array, width: number, pRef: Int32Array, pOut: Int32Array) {
+  const n = pRef.length;
+  const margins = new Float64Array(n);
+  const diffs = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const top = ref[i * width + pRef[i]];
+    let second = -Infinity;
+    let d = 0;
+    for (let j = 0; j < width; j++) {
+      if (j !== pRef[i]) second = Math.max(second, ref[i * width + j]);
+      d = Math.max(d, Math.abs(ref[i * width + j] - out[i * width + j]));
+    }
+    margins[i] = top - second;
+    diffs[i] = Number.isNaN(d) ? Infinity : d;
+  }
+  const nearTieBound = Math.min(quantile(diffs, INT8_TIE_DIFF_QUANTILE), INT8_TIE_MAX_MARGIN_SHARE * quantile(margins, 0.5));
+  let flips = 0;
+  let nearTieFlips = 0;
+  for (let i = 0; i < n; i++)
+    if (pRef[i] !== pOut[i]) {
+      flips++;
+      if (margins[i] < nearTieBound) nearTieFlips++;
+    }
+  return { nearTieBound, nearTieFlips, agreementBeyondTies: 1 - (flips - nearTieFlips) / n };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -144,10 +195,11 @@ export async function verifyInt8(
 ): Promise<VerifyResult> {
   const r = await compareInt8(model, onnx, plan, images, shape, opts);
   const minAgree = opts.minAgreement ?? INT8_MIN_AGREEMENT;
-  if (r.top1Agreement < minAgree)
+  if (r.agreementBeyondTies! < minAgree)
     throw new OnnxVerificationError(
       `ONNX INT8 export disagrees with a tfjs simulation of the same quantization on ${r.n} images: top-1 agreement ` +
-        `${pct(r.top1Agreement)} (need ≥ ${pct(minAgree)}; max |logit diff| ${r.maxAbsDiff.toExponential(2)})`,
+        `${pct(r.agreementBeyondTies!)} with ${r.nearTieFlips} near-tie flips (margin < ${r.nearTieBound!.toExponential(2)}) counted as agreeing, ` +
+        `${pct(r.top1Agreement)} without (need ≥ ${pct(minAgree)}; max |logit diff| ${r.maxAbsDiff.toExponential(2)})`,
       r,
     );
   return r;
