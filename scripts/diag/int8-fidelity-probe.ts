@@ -1,4 +1,5 @@
 // Diagnostic: where do ORT INT8 and the tfjs simulation disagree on a weakly trained MobileNetV2 student?
+//   npx tsx scripts/diag/int8-fidelity-probe.ts [--steps 300] [--width 0.35] [--images 1000] [--backend onednn]
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/ml/backend";
 import { loadFashionMnist } from "../../lib/ml/data/fashion-mnist";
@@ -13,10 +14,15 @@ import { exportOnnxWithPlan } from "../../lib/onnx/export";
 import { simulateInt8 } from "../../lib/onnx/quantize-simulate";
 import { runOnnx } from "../../lib/onnx/session";
 
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main() {
-  console.error(await setupBackend(process.env.BACKEND));
-  const steps = Number(process.env.STEPS ?? 300);
-  const width = Number(process.env.WIDTH ?? 0.35);
+  console.error(await setupBackend(option("backend")));
+  const steps = Number(option("steps") ?? 300);
+  const width = Number(option("width") ?? 0.35);
   const data = loadFashionMnist("/usr/share/datasets/fashion-mnist");
   const tr = subset(data.train, steps * 32, 1);
   const val = subset(data.test, 200, 2);
@@ -28,7 +34,7 @@ async function main() {
   snapKernels(model);
   const quantization = await calibrate(model, calibrationImages(data.train, 256, 5), { method: "minmax" });
   const { bytes, plan } = exportOnnxWithPlan(model, { precision: "int8", quantization });
-  const n = Number(process.env.N ?? 1000);
+  const n = Number(option("images") ?? 1000);
   const { images, shape } = splitAsFloat(data.test, n);
   const sim = simulateInt8(model, plan!, images, shape);
   const { output: ort } = await runOnnx(bytes, images, shape);
