@@ -3,6 +3,7 @@
 // run lifecycle and the metric recorder call these, so every status change and every curve point is pushed
 // without an open page ever re-reading the whole run.
 import type { Db } from "../db";
+import { CHILD_RUNS } from "./get-run";
 import type { RunColumns, RunDelta } from "./run-delta";
 import { publishRunDelta } from "./run-events";
 
@@ -20,16 +21,10 @@ export async function publishStage(db: Db, runId: string, index: number): Promis
     db.artifact.findMany({ where: { runId, stageIndex: index }, orderBy: { kind: "asc" }, omit: { path: true } }),
   ]);
   if (!stage) return;
-  // A NAS stage records its candidates as child runs before it succeeds; they come with it (same shape as get-run.ts).
-  const children =
-    stage.technique === "nas" && stage.status === "succeeded"
-      ? await db.run.findMany({
-          where: { parentRunId: runId },
-          orderBy: { id: "asc" },
-          select: { id: true, status: true, stages: { select: { params: true, details: true, paramCount: true, macs: true, latencyP50Ms: true } } },
-        })
-      : undefined;
-  const delta = { type: "stage", stage: plain(stage), artifacts: plain(artifacts), ...(children ? { children: plain(children) } : {}) } as RunDelta;
+  // A stage whose technique writes child runs (NAS candidates, auto probes) writes them before it succeeds; they
+  // come with it, as the snapshot has them. Which techniques do is their descriptors' business: ask the rows.
+  const children = stage.status === "succeeded" ? await db.run.findMany({ where: { parentRunId: runId }, ...CHILD_RUNS }) : [];
+  const delta = { type: "stage", stage: plain(stage), artifacts: plain(artifacts), ...(children.length ? { children: plain(children) } : {}) } as RunDelta;
   await publishRunDelta(runId, delta);
 }
 
