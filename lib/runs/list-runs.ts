@@ -165,7 +165,10 @@ function withSummary<R extends RawRow>(run: R) {
 
 /** One page of the runs table. */
 export async function listRuns(db: Db, query: RunQuery) {
-  const { ids, total } = await findRunIds(db, query);
+  const found = await findRunIds(db, query);
+  const { ids } = found;
+  // The total may be a cached count a little older than the rows; it is never fewer than the runs this page shows.
+  const total = Math.max(found.total, (query.page - 1) * query.pageSize + ids.length);
   const rows = await runRowsByIds(db, ids);
   // The next page's cursor: the last run of this one (null on the last page).
   const nextCursor = ids.length === query.pageSize && query.page * query.pageSize < total ? ids[ids.length - 1] : null;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Db } from "../db";
-import { cachedViewResult, VIEW_CACHE_TTL_MS, forgetViewResults } from "./view-cache";
+import { cachedViewResult, VIEW_CACHE_MAX_STALE_MS, VIEW_CACHE_TTL_MS, forgetViewResults } from "./view-cache";
 
 describe("cachedViewResult", () => {
   it("counts a filter set once per TTL, serves the stale count while one refresh runs, and never caches a failure", async () => {
@@ -27,6 +27,22 @@ describe("cachedViewResult", () => {
       await expect(cachedViewResult(db, "c", failing)).rejects.toThrow("db down");
       await expect(cachedViewResult(db, "c", failing)).rejects.toThrow("db down");
       expect(failing).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("never serves a result older than the stale bound: a view opened after a quiet minute is counted afresh", async () => {
+    vi.useFakeTimers();
+    try {
+      const db = {} as Db;
+      let n = 1;
+      const count = vi.fn(async () => n);
+      expect(await cachedViewResult(db, "a", count)).toBe(1);
+      vi.advanceTimersByTime(VIEW_CACHE_MAX_STALE_MS + 1);
+      n = 5; // runs were added while nobody looked
+      expect(await cachedViewResult(db, "a", count)).toBe(5);
+      expect(count).toHaveBeenCalledTimes(2);
     } finally {
       vi.useRealTimers();
     }

@@ -3,10 +3,13 @@
 // 100,000 stages). SQLite's driver runs on the event loop, so ten people paging one view would queue behind
 // either. A result younger than VIEW_CACHE_TTL_MS is served as is; an older one is still served at once (a page's
 // total, or the scatter, may lag new runs by a few seconds) while one refresh runs for everyone. Only the first
-// request for a filter set waits. The table's rows themselves are always fresh.
+// request for a filter set waits. A result older than VIEW_CACHE_MAX_STALE_MS is not served at all: a view nobody
+// opened for a minute is counted afresh (its first request waits), so a page never shows a total from minutes ago
+// beside rows from now. The table's rows themselves are always fresh.
 import type { Db } from "../db";
 
 export const VIEW_CACHE_TTL_MS = 5_000;
+export const VIEW_CACHE_MAX_STALE_MS = 60_000;
 const MAX_ENTRIES = 500;
 type Entry = { at: number; value: Promise<unknown>; refreshing?: boolean };
 const cache = new WeakMap<Db, Map<string, Entry>>();
@@ -16,7 +19,7 @@ export function cachedViewResult<T>(db: Db, key: string, count: () => Promise<T>
   let entries = cache.get(db);
   if (!entries) cache.set(db, (entries = new Map()));
   const hit = entries.get(key);
-  if (hit) {
+  if (hit && Date.now() - hit.at < VIEW_CACHE_MAX_STALE_MS) {
     if (Date.now() - hit.at >= VIEW_CACHE_TTL_MS && !hit.refreshing) {
       hit.refreshing = true;
       const map = entries;
