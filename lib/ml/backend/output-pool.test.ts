@@ -36,6 +36,33 @@ describe.skipIf(!hasNative)("the onednn output pool", () => {
     x.dispose();
   });
 
+  // The worker trains a teacher, then students, then technique stages in one process: a model that trains after
+  // others must get pooled arrays again, not find the pool full of the earlier models' sizes.
+  it("serves a new size from the pool again after other sizes filled it to the cap", () => {
+    const evicted = poolStats.evicted;
+    for (let n = 1 << 18; poolStats.pooledBytes + 4 * n <= poolStats.capBytes; n += 16) churn(n, 1);
+    const fresh = (1 << 19) + 8; // a size no earlier test used, larger than the ones that filled the pool
+    expect(poolStats.pooledBytes + 4 * fresh, "the pool is full").toBeGreaterThan(poolStats.capBytes);
+    const x = tf.tensor1d(filled(fresh, (i) => i % 5 - 2));
+    const before = poolStats.reused;
+    for (let k = 0; k < 5; k++) tf.relu(x).dispose();
+    expect(poolStats.reused - before).toBeGreaterThanOrEqual(4);
+    expect(poolStats.evicted).toBeGreaterThan(evicted);
+    expect(poolStats.pooledBytes).toBeLessThanOrEqual(poolStats.capBytes);
+    x.dispose();
+  });
+
+  it("drops a freed array of a size taken before everything pooled, evicting nothing for it", () => {
+    const stale = tf.relu(tf.tensor1d(filled(1 << 21, () => 1))); // 8 MB, taken before all that follows
+    // more than the cap of new sizes: the pool ends full of them (each evicting older ones)
+    for (let n = (1 << 18) + 200_000, total = 0; total <= poolStats.capBytes; n += 16, total += 4 * n) churn(n, 1);
+    expect(poolStats.pooledBytes + 4 * (1 << 21), "the pool is full").toBeGreaterThan(poolStats.capBytes);
+    const evicted = poolStats.evicted, pooled = poolStats.pooledBytes;
+    stale.dispose();
+    expect(poolStats.evicted - evicted, "arrays evicted for a stale one").toBe(0);
+    expect(poolStats.pooledBytes).toBe(pooled);
+  });
+
   it("never recycles an array read out with dataSync()", () => {
     const x = tf.tensor1d(filled(N, (i) => i % 5 - 2));
     const y = tf.relu(x);

@@ -34,28 +34,72 @@ export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b
 //   - aliased by a cpu kernel's output (Slice hands out subarray views of its input, not copies);
 //   - pinned by a deferred output (defer below) that will still read it.
 // Pooled arrays hold stale values: every native kernel writes all of its outputs (none accumulates into them).
+//
+// The worker trains several models in one process (a teacher, students, technique stages), each with its own
+// array sizes. A pool that only ever adds kept the first model's sizes for good: once they filled the cap, every
+// size of a later model was allocated fresh (ResNet-20 after bench-cnn and MobileNetV2 ran ~40 % slower than
+// alone). So when a recycled array would pass the cap, the pool evicts arrays of the size classes least recently
+// taken — older than the recycled array's own class, so a stale size never pushes out the current model's.
+// The cap is at least MIN_CAP_BYTES and grows to the most pooled-size output bytes ever alive at once: one
+// training step frees about that much at its end and takes it again in the next, and a smaller cap made even
+// ResNet-20 alone allocate two thirds of its outputs fresh. Memory it holds was in use by the step anyway.
 const MIN_POOLED = 1 << 14; // elements; smaller arrays are cheap to allocate
-const MAX_POOLED_BYTES = 256 * 2 ** 20;
+const MIN_CAP_BYTES = 256 * 2 ** 20;
 const pool = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
+/** Bytes of pooled-size output arrays owned by live tensors now, and the most ever at once. */
+let liveBytes = 0, peakLiveBytes = 0;
+/** Each size class (elements) → when it was last taken (a counter of takes). */
+const lastTaken = new Map<number, number>();
+let takes = 0;
 /** Each pooled-size output array → the dataId that owns it (a second owner means aliasing). */
 const ownerOf = new WeakMap<Float32Array, object>();
 const arrayOfBuffer = new WeakMap<ArrayBufferLike, Float32Array>();
 const escaped = new WeakSet<Float32Array>();
 const pinned = new Map<Float32Array, number>();
-/** Allocations served from the pool and fresh (tests and the profile read them). */
-export const poolStats = { reused: 0, allocated: 0, get pooledBytes() { return pooledBytes; } };
+const capBytes = () => Math.max(MIN_CAP_BYTES, peakLiveBytes);
+/** Allocations served from the pool and fresh, and evictions (tests and the profile read them). */
+export const poolStats = {
+  reused: 0, allocated: 0, evicted: 0,
+  /** Bytes of the fresh allocations of pooled sizes (the ones that page-fault and zero multi-MB arrays). */
+  allocatedBytes: 0,
+  get pooledBytes() { return pooledBytes; },
+  get capBytes() { return capBytes(); },
+  get peakLiveBytes() { return peakLiveBytes; },
+};
 
 function take(n: number): Float32Array {
-  const free = n >= MIN_POOLED ? pool.get(n) : undefined;
-  const v = free?.pop();
+  if (n < MIN_POOLED) { poolStats.allocated++; return new Float32Array(n); }
+  lastTaken.set(n, ++takes);
+  const v = pool.get(n)?.pop();
   if (v) { pooledBytes -= v.byteLength; poolStats.reused++; return v; }
   poolStats.allocated++;
+  poolStats.allocatedBytes += 4 * n;
   return new Float32Array(n);
 }
 
-function recycle(v: Float32Array): void {
-  if (escaped.has(v) || pinned.has(v) || pooledBytes + v.byteLength > MAX_POOLED_BYTES) return;
+/** Frees room for `bytes` by dropping arrays of the size classes taken longest ago, older than `size`'s own. */
+function evictFor(bytes: number, size: number): void {
+  const own = lastTaken.get(size) ?? 0;
+  const older = [...pool.keys()].filter((n) => n !== size && (lastTaken.get(n) ?? 0) < own)
+    .sort((a, b) => (lastTaken.get(a) ?? 0) - (lastTaken.get(b) ?? 0));
+  for (const n of older) {
+    const free = pool.get(n)!;
+    while (free.length > 0 && pooledBytes + bytes > capBytes()) {
+      pooledBytes -= free.pop()!.byteLength;
+      poolStats.evicted++;
+    }
+    if (free.length === 0) pool.delete(n);
+    if (pooledBytes + bytes <= capBytes()) return;
+  }
+}
+
+/** The tensor owning `v` was deleted. */
+function release(v: Float32Array): void {
+  liveBytes -= v.byteLength;
+  if (escaped.has(v) || pinned.has(v)) return;
+  if (pooledBytes + v.byteLength > capBytes()) evictFor(v.byteLength, v.length);
+  if (pooledBytes + v.byteLength > capBytes()) return;
   ownerOf.delete(v);
   let free = pool.get(v.length);
   if (!free) pool.set(v.length, (free = []));
@@ -90,7 +134,12 @@ export function output(backend: MathBackendCPU, shape: number[]): [Float32Array,
   const v = take(n);
   return [v, () => {
     const info = backend.makeTensorInfo(shape, "float32", v);
-    if (n >= MIN_POOLED) { ownerOf.set(v, info.dataId); arrayOfBuffer.set(v.buffer, v); }
+    if (n >= MIN_POOLED) {
+      ownerOf.set(v, info.dataId);
+      arrayOfBuffer.set(v.buffer, v);
+      liveBytes += v.byteLength;
+      if (liveBytes > peakLiveBytes) peakLiveBytes = liveBytes;
+    }
     return info;
   }];
 }
@@ -149,7 +198,7 @@ export function lazyStorage(backend: MathBackendCPU): Storage {
     if (pending.delete(dataId)) { dropped.get(dataId)?.(); dropped.delete(dataId); }
     const values = storage.has(dataId) ? get(dataId).values : undefined;
     const deleted = del(dataId);
-    if (values instanceof Float32Array && ownerOf.get(values) === dataId) recycle(values);
+    if (values instanceof Float32Array && ownerOf.get(values) === dataId) release(values);
     return deleted;
   };
   return storage;
