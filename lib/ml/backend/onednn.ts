@@ -9,7 +9,7 @@ import { convKernels } from "./kernels/conv";
 import { matmulKernels } from "./kernels/matmul";
 import { optimizerKernels } from "./kernels/optimizer";
 import { poolKernels } from "./kernels/pool";
-import { eltwiseKernels, floatStorageCast, registerActivationGradients } from "./kernels/eltwise";
+import { eltwiseKernels, floatStorageCast, registerActivationGradients, registerAddReluGradient } from "./kernels/eltwise";
 import { BACKEND, checkAliasing, disposeUncomputed, escape, lazyStorage, type KernelArgs, type NativeKernel } from "./kernels/util";
 
 export const nativeKernels: Record<string, NativeKernel> = {
@@ -89,6 +89,7 @@ export function registerOnednnBackend(addon: NativeAddon): void {
   registerFastGradients();
   registerTrainingGradient();
   registerActivationGradients();
+  registerAddReluGradient();
   for (const [name, native] of Object.entries(nativeKernels)) {
     tf.registerKernel({
       kernelName: name, backendName: BACKEND,

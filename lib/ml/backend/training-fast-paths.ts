@@ -9,10 +9,14 @@
 //     passes the fused output on. Saves two full passes over the activation per layer and step (Relu and its
 //     gradient were ~15 % of a ResNet-20 step). Off where something observes the BatchNorm output in between
 //     (QAT's fake-quant hooks).
+//   - A residual Add of two inputs whose only consumer is a plain ReLU layer (ResNet's blocks, fuseActivations):
+//     one native pass y = max(a + b, 0) forward and one (dy where y > 0, to both inputs) back, instead of an Add,
+//     a Relu and the Relu's gradient over a saved pre-activation sum. The ReLU layer passes the fused output on.
 //   - ReLU with maxValue 6 (MobileNetV2's activation): tfjs-layers runs a Relu then a ClipByValue, four passes per
 //     step where tf.relu6 takes two. Same values and gradients (0 < x <= 6 passes).
 import * as tf from "@tensorflow/tfjs";
 import { BN_ACTIVATIONS, TRAIN_KERNEL } from "./kernels/batchnorm";
+import { ADD_RELU_KERNEL } from "./kernels/eltwise";
 import { BACKEND } from "./kernels/util";
 
 /** The fields of tfjs-layers' BatchNormalization this needs (they are not part of its typed API). */
@@ -30,7 +34,8 @@ type Activation = keyof typeof BN_ACTIVATIONS;
 const single = (inputs: tf.Tensor | tf.Tensor[]) => (Array.isArray(inputs) ? inputs[0] : inputs);
 
 export interface FastPathOptions {
-  /** Fuse a ReLU/ReLU6 into the BatchNorm before it when it is that BatchNorm's only consumer (default false). */
+  /** Fuse a ReLU/ReLU6 into the BatchNorm before it, and a ReLU into the two-input Add before it, when it is that
+   *  layer's only consumer (default false). */
   fuseActivations?: boolean;
 }
 
@@ -41,14 +46,14 @@ function reluKind(layer: tf.layers.Layer): Activation | undefined {
   return maxValue == null ? "relu" : maxValue === 6 ? "relu6" : undefined;
 }
 
-/** The ReLU layer that is the only consumer of `bn`'s output (in every graph it is used in), if there is one. */
-function onlyReluConsumer(bn: tf.layers.Layer): tf.layers.Layer | undefined {
-  if (bn.outboundNodes.length !== 1) return undefined;
-  const next = bn.outboundNodes[0].outboundLayer as tf.layers.Layer;
+/** The ReLU layer that is the only consumer of `layer`'s output (in every graph it is used in), if there is one. */
+function onlyReluConsumer(layer: tf.layers.Layer): tf.layers.Layer | undefined {
+  if (layer.outboundNodes.length !== 1) return undefined;
+  const next = layer.outboundNodes[0].outboundLayer as tf.layers.Layer;
   return reluKind(next) && next.inboundNodes.length === 1 ? next : undefined;
 }
 
-/** Outputs of fused BatchNorm calls, which their ReLU layer passes on unchanged. */
+/** Outputs of fused BatchNorm and Add calls, which their ReLU layer passes on unchanged. */
 const activated = new WeakSet<tf.Tensor>();
 
 function batchNormTraining(bn: BatchNormFields, x: tf.Tensor, activation: Activation): tf.Tensor {
@@ -89,11 +94,12 @@ function layersOf(model: tf.LayersModel): tf.layers.Layer[] {
 export function useTrainingFastPaths(model: tf.LayersModel, opts: FastPathOptions = {}): () => void {
   const undo: (() => void)[] = [];
   const layers = layersOf(model);
-  const fusedInto = new Map<tf.layers.Layer, Activation>(); // BatchNorm → the activation it takes over
+  const fusedInto = new Map<tf.layers.Layer, Activation>(); // BatchNorm or Add → the activation it takes over
   if (opts.fuseActivations) {
     for (const l of layers) {
-      const relu = l.getClassName() === "BatchNormalization" ? onlyReluConsumer(l) : undefined;
-      if (relu) fusedInto.set(l, reluKind(relu)!);
+      const kind = l.getClassName();
+      const relu = kind === "BatchNormalization" || kind === "Add" ? onlyReluConsumer(l) : undefined;
+      if (relu && (kind === "BatchNormalization" || reluKind(relu) === "relu")) fusedInto.set(l, reluKind(relu)!);
     }
   }
   for (const layer of layers) {
@@ -109,11 +115,21 @@ export function useTrainingFastPaths(model: tf.LayersModel, opts: FastPathOption
         if (activation !== "none") activated.add(y);
         return y;
       }));
+    } else if (layer.getClassName() === "Add" && fusedInto.has(layer)) {
+      undo.push(override(layer, (original) => (inputs, kwargs) => {
+        const [a, b] = Array.isArray(inputs) ? inputs : [inputs];
+        const fast = Array.isArray(inputs) && inputs.length === 2 && tf.getBackend() === BACKEND &&
+          a.dtype === "float32" && b.dtype === "float32" && tf.util.arraysEqual(a.shape, b.shape);
+        if (!fast) return original(inputs, kwargs);
+        const y = tf.engine().runKernel(ADD_RELU_KERNEL, { a, b }) as tf.Tensor;
+        activated.add(y);
+        return y;
+      }));
     } else if (reluKind(layer)) {
       const relu6 = reluKind(layer) === "relu6";
       undo.push(override(layer, (original) => (inputs, kwargs) => {
         const x = single(inputs);
-        if (activated.has(x)) return tf.clone(x); // the BatchNorm before applied this activation already
+        if (activated.has(x)) return tf.clone(x); // the BatchNorm or Add before applied this activation already
         return relu6 ? tf.relu6(x) : original(inputs, kwargs);
       }));
     }

@@ -9,6 +9,9 @@ const UNARY = { Square: 0, Sqrt: 1, Rsqrt: 2, Neg: 3, Relu: 4, Relu6: 5, Exp: 6,
 const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
 const COPY = 5;
 const ACTIVATION_GRAD = { LabReluGrad: 6, LabRelu6Grad: 7, LabSquareGrad: 8, LabClipGrad: 9 } as const;
+/** max(a + b, 0) in one pass: a residual Add and the ReLU after it (../training-fast-paths.ts fuses them). */
+export const ADD_RELU_KERNEL = "LabAddRelu";
+const FUSED_BINARY = { [ADD_RELU_KERNEL]: 10 } as const;
 
 function unary(name: keyof typeof UNARY): NativeKernel {
   return ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
@@ -52,8 +55,11 @@ export function collapse(shape: number[], sa: number[], sb: number[]): [Int32Arr
   return [Int32Array.from(d), Int32Array.from(a), Int32Array.from(b)];
 }
 
-function binary(name: keyof typeof BINARY | keyof typeof ACTIVATION_GRAD): NativeKernel {
-  const code = name in BINARY ? BINARY[name as keyof typeof BINARY] : ACTIVATION_GRAD[name as keyof typeof ACTIVATION_GRAD];
+type BinaryName = keyof typeof BINARY | keyof typeof ACTIVATION_GRAD | keyof typeof FUSED_BINARY;
+const BINARY_CODES: Record<BinaryName, number> = { ...BINARY, ...ACTIVATION_GRAD, ...FUSED_BINARY };
+
+function binary(name: BinaryName): NativeKernel {
+  const code = BINARY_CODES[name];
   return ({ inputs, backend, attrs }: KernelArgs, addon: NativeAddon) => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
@@ -116,6 +122,7 @@ export const eltwiseKernels: Record<string, NativeKernel> = {
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, binary(n as keyof typeof BINARY)])),
   Tile: tile,
   ...Object.fromEntries(Object.keys(ACTIVATION_GRAD).map((n) => [n, binary(n as keyof typeof ACTIVATION_GRAD)])),
+  [ADD_RELU_KERNEL]: binary(ADD_RELU_KERNEL),
   Sum: reduce(false),
   Mean: reduce(true),
 };
@@ -141,4 +148,19 @@ export function registerActivationGradients(): void {
       },
     } as tf.GradConfig);
   }
+}
+
+/** The gradient of LabAddRelu: dy where the output is positive (LabReluGrad on y, one pass), to both inputs. Each
+ *  input gets its own tensor over the one array (a reshape): tfjs disposes an input's gradient when another
+ *  accumulates into it. */
+export function registerAddReluGradient(): void {
+  tf.registerGradient({
+    kernelName: ADD_RELU_KERNEL, inputsToSave: [], outputsToSave: [true],
+    gradFunc: (dy, saved) => {
+      const [y] = saved;
+      let g: tf.Tensor | undefined; // computed by the first input's gradient, inside its tidy
+      const grad = () => (g ? tf.reshape(g, y.shape) : (g = tf.engine().runKernel("LabReluGrad", { a: dy as tf.Tensor, b: y }) as tf.Tensor));
+      return { a: grad, b: grad };
+    },
+  });
 }

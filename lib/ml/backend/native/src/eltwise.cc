@@ -56,7 +56,7 @@ napi_value unary(napi_env env, napi_callback_info info) {
   });
 }
 
-enum Binary { kAdd, kSub, kMul, kDiv, kSqDiff, kCopyA, kReluGrad, kRelu6Grad, kSquareGrad, kClipGrad };
+enum Binary { kAdd, kSub, kMul, kDiv, kSqDiff, kCopyA, kReluGrad, kRelu6Grad, kSquareGrad, kClipGrad, kAddRelu };
 
 // out[o, i] = f(a[o*as0 + i*as1], b[o*bs0 + i*bs1]) over a collapsed [outer, inner] problem; with more dims the
 // TS side passes up to 4 collapsed dims (see kernels/eltwise.ts).
@@ -124,6 +124,11 @@ napi_value binary(napi_env env, napi_callback_info info) {
         broadcast(a, b, out, shape, sa, sb, [lo, hi](float g, float x) { return x >= lo && x <= hi ? g : 0.f; });
         break;
       }
+      // a residual sum and the ReLU after it in one pass (ResNet); NaN passes as tfjs's Relu passes it. Its
+      // gradient is kReluGrad on the output: y > 0 exactly where a + b > 0.
+      case kAddRelu:
+        broadcast(a, b, out, shape, sa, sb, [](float x, float y) { const float s = x + y; return s < 0.f ? 0.f : s; });
+        break;
       default: throw std::runtime_error("binary: unknown op");
     }
     return undefined(args.env);
