@@ -103,7 +103,7 @@ describe.skipIf(!hasNative)("zoo models trained by train() on onednn vs the cpu 
     // 1e-4 of each tensor's largest reference gradient (floor 1e-2: a BatchNorm beta feeding a 1x1 convolution and
     // another BatchNorm has a gradient that is zero in exact arithmetic, nothing but rounding), for every model.
     // MobileNetV2 used to be held to 5e-3, blamed on BatchNorm over tiny maps. Measured against a float64
-    // computation of the same network on the same batch (PyTorch, these weights, TF's asymmetric "same" padding):
+    // computation of the same network on the same batch (scripts/bench/zoo-gradients.ts, then torch_gradcheck.py):
     // on this batch cpu is within 9e-6 of it and onednn within 1.7e-5 on every tensor. What had exceeded 1e-4 was
     // the first batch: a bn_4 pre-activation 3e-8 from zero, which onednn's BatchNorm (x * k + b in float32) puts
     // on the other side of the ReLU6 kink than cpu (float64, rounded once) and float64 do; that one pixel's
