@@ -1,14 +1,23 @@
 // Training benchmark of the loop the worker runs: lib/ml/train.ts train() — the function the baseline stage calls —
-// with its per-batch progress callback, loss/accuracy reporting and cancellation signal, Adam (lr 1e-3), batch 64,
-// on Fashion-MNIST, for each model asked for. When python3 with torch is present, PyTorch trains the same models
-// (scripts/bench/torch_zoo.py, same batch, optimizer and threads) in the same run, alternating with ours round by
-// round, so the ratio compares two figures taken under the same load. PyTorch is a reference, never a dependency.
+// with the training settings a run submitted with the form's defaults gets (lib/pipeline/training-settings.ts:
+// Adam lr 1e-3, batch 64, constant rate, no augmentation), its per-batch progress callback and cancellation signal,
+// on Fashion-MNIST (all 60k training images unless --limit), for each model asked for. When python3 with torch is
+// present, PyTorch is measured in the same run twice over (a reference, never a dependency):
+//   - speed: torch_zoo.py on synthetic batches (same batch, optimizer and threads), alternating with ours round by
+//     round, so the ratio compares two figures taken under the same load (the issue's table is of these);
+//   - accuracy: torch_accuracy.py trains the same networks (their parameter count is checked against ours) on the
+//     same images the same way for the same epochs and reports accuracy on the whole 10k test split.
 // The last line printed is one JSON object:
 //   {"bench":"train","backend":…,"models":[{"model":"bench-cnn","imagesPerSec":…,"testAccuracy":…,
-//     "torchImagesPerSec":…,"ratio":…,"rounds":[{"imagesPerSec":…,"torchImagesPerSec":…}]},…],"peakRssMb":…}
-// imagesPerSec and torchImagesPerSec are medians over the rounds; ratio is the median of the per-round ratios.
+//     "torchImagesPerSec":…,"ratio":…,"torchTestAccuracy":…,"testAccuracyDiff":…,"params":…,"torchParams":…,
+//     "rounds":[{"imagesPerSec":…,"torchImagesPerSec":…}]},…],"peakRssMb":…}
+// imagesPerSec and torchImagesPerSec are medians over the rounds; ratio is the median of the per-round ratios;
+// testAccuracy is ours after the last round, testAccuracyDiff = testAccuracy − torchTestAccuracy. params is our
+// network's trainable parameter count, torchParams that of the network torch_zoo.py timed (its MobileNetV2 is not
+// ours: the speed ratio of that model compares different networks, the accuracy comparison does not).
 // Options: --models a,b (zoo architectures; default bench-cnn), --limit N (training images), --epochs N (default 1),
 //          --rounds N (default 2), --backend NAME (default LAB_BACKEND or auto), --seed N, --no-torch,
+//          --torch-init torch|lab (PyTorch's initialisation, default, or ours; see torch_accuracy.py),
 //          --profile N (print a per-kernel time breakdown of N steps of train() per model to stderr).
 import { spawnSync } from "node:child_process";
 import os from "node:os";
@@ -17,13 +26,15 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/ml/backend/index";
 import { deferral, poolStats } from "../../lib/ml/backend/kernels/util";
+import { env } from "../../lib/env";
 import { loadFashionMnist } from "../../lib/ml/data/fashion-mnist";
 import type { ImageSplit } from "../../lib/ml/data/types";
-import { defaultAugmentation } from "../../lib/ml/augment";
 import { evaluate } from "../../lib/ml/evaluate";
 import { Architecture } from "../../lib/ml/models/architecture";
 import { buildModel } from "../../lib/ml/models/zoo";
 import { train, type TrainOptions } from "../../lib/ml/train";
+import { trainSettingsOf } from "../../lib/pipeline/training-settings";
+import { TrainingConfig } from "../../lib/schemas/pipeline";
 
 const BATCH = 64;
 const THREADS = 2;
@@ -42,6 +53,7 @@ const rounds = Math.max(1, Number(option("rounds") ?? 2));
 const limit = option("limit") ? Number(option("limit")) : undefined;
 const profileSteps = Number(option("profile") ?? 0);
 const seed = Number(option("seed") ?? 1);
+const torchInit = option("torch-init") ?? "torch";
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const noVal: ImageSplit = { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, shape: [28, 28, 1] };
 
@@ -51,12 +63,13 @@ function head(split: ImageSplit, n: number): ImageSplit {
   return { ...split, count: n, images: split.images.subarray(0, n * pixels), labels: split.labels.subarray(0, n) };
 }
 
-/** The options the baseline stage (lib/pipeline/train-baseline.ts) passes, with the form's defaults. */
+/** The options the baseline stage (lib/pipeline/train-baseline.ts) passes for a run with the form's defaults (which
+ *  send no augmentation setting: the schema's "off"), through the same conversion. */
 function workerOptions(data: ReturnType<typeof loadFashionMnist>, extra: Partial<TrainOptions> = {}): TrainOptions {
   const controller = new AbortController();
+  const settings = trainSettingsOf(TrainingConfig.parse({ epochs, batchSize: BATCH }), data);
   return {
-    epochs, batchSize: BATCH, learningRate: 1e-3, optimizer: "adam", seed, numClasses: data.classes.length,
-    augment: defaultAugmentation(data), signal: controller.signal, reportEvery: 1,
+    ...settings, seed, numClasses: data.classes.length, signal: controller.signal, reportEvery: 1,
     onProgress: (p) => { if (p.batch % 25 === 0) console.error(`    batch ${p.batch}/${p.batches}: ${p.imagesPerSec.toFixed(0)} images/s, loss ${p.loss.toFixed(3)}`); },
     ...extra,
   };
@@ -85,18 +98,41 @@ function torchPython(): string | undefined {
   return ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import torch"], { stdio: "ignore" }).status === 0);
 }
 
-/** PyTorch's images/s for every model of torch_zoo.py, or undefined when it fails. */
-function torch(python: string, steps: number): Record<string, number> | undefined {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "torch_zoo.py");
-  const r = spawnSync(python, [script, String(steps), String(THREADS)], { encoding: "utf8" });
+/** The last line a reference script printed, as JSON, or undefined when it failed. */
+function runReference<T>(python: string, script: string, args: string[]): T | undefined {
+  const r = spawnSync(python, [path.join(path.dirname(fileURLToPath(import.meta.url)), script), ...args], { encoding: "utf8" });
   try {
-    const result = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "") as Record<string, number>;
-    console.error(`  pytorch: ${JSON.stringify(result)}`);
+    const result = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "") as T;
+    console.error(`  pytorch ${script}: ${JSON.stringify(result)}`);
     return result;
   } catch {
-    console.error(`  pytorch reference failed (exit ${r.status}): ${r.stderr.trim().split("\n").at(-1)}`);
+    console.error(`  pytorch ${script} failed (exit ${r.status}): ${r.stderr.trim().split("\n").at(-1)}`);
     return undefined;
   }
+}
+
+/** PyTorch's images/s (and "<name>-params") for every model of torch_zoo.py. */
+const torch = (python: string, steps: number) => runReference<Record<string, number>>(python, "torch_zoo.py", [String(steps), String(THREADS)]);
+
+interface TorchAccuracy { testAccuracy: number; trainAccuracy: number; params: number; seconds: number }
+
+/** PyTorch trained on the same images as ours, the same way (torch_accuracy.py), keyed by our architecture names. */
+function torchAccuracy(python: string, archs: Architecture[]): Partial<Record<Architecture, TorchAccuracy>> | undefined {
+  const known = archs.filter((a) => TORCH_NAMES[a]);
+  if (!known.length) return undefined;
+  console.error(`pytorch accuracy: ${known.join(", ")}, ${epochs} epoch(s) on ${limit ?? "all"} training images (init ${torchInit})`);
+  return runReference(python, "torch_accuracy.py", [
+    "--data", path.join(env().DATA_DIR, "fashion-mnist"), "--models", known.join(","), "--epochs", String(epochs),
+    "--seed", String(seed), "--threads", String(THREADS), "--init", torchInit, ...(limit ? ["--limit", String(limit)] : []),
+  ]);
+}
+
+/** Our network's trainable parameter count: what PyTorch's sum(p.numel() for p in net.parameters()) counts. */
+function trainableParams(arch: Architecture, split: ImageSplit, numClasses: number): number {
+  const model = buildModel(arch, { inputShape: split.shape, numClasses, seed });
+  const n = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0);
+  model.dispose();
+  return n;
 }
 
 async function main() {
@@ -108,6 +144,7 @@ async function main() {
   if (profileSteps > 0) for (const arch of models) await profile(arch, data, split);
 
   const perModel = new Map<Architecture, { imagesPerSec: number; testAccuracy: number; torchImagesPerSec?: number }[]>();
+  const torchParams = new Map<Architecture, number>();
   for (let round = 1; round <= rounds; round++) {
     console.error(`round ${round}/${rounds}`);
     for (const arch of models) {
@@ -120,58 +157,83 @@ async function main() {
       const name = TORCH_NAMES[arch];
       const last = perModel.get(arch)!.at(-1)!;
       if (ref && name && ref[name]) last.torchImagesPerSec = ref[name];
+      if (ref && name && ref[`${name}-params`]) torchParams.set(arch, ref[`${name}-params`]);
     }
   }
+  // After the timed rounds, so it does not load the machine while either side is timed.
+  const accuracy = python ? torchAccuracy(python, models) : undefined;
   const results = models.map((model) => {
     const rs = perModel.get(model)!;
     const withTorch = rs.filter((r) => r.torchImagesPerSec);
+    const testAccuracy = rs.at(-1)!.testAccuracy;
+    const params = trainableParams(model, split, data.classes.length);
+    const ref = accuracy?.[model];
+    // An accuracy is only comparable on the same network: a different parameter count means a different one.
+    if (ref && ref.params !== params) throw new Error(`torch_accuracy.py's ${model} has ${ref.params} parameters, ours ${params}: not the same network`);
     return {
       model,
       imagesPerSec: median(rs.map((r) => r.imagesPerSec)),
-      testAccuracy: rs.at(-1)!.testAccuracy,
+      testAccuracy,
       ...(withTorch.length ? {
         torchImagesPerSec: median(withTorch.map((r) => r.torchImagesPerSec!)),
         ratio: Math.round(median(withTorch.map((r) => r.imagesPerSec / r.torchImagesPerSec!)) * 1000) / 1000,
       } : {}),
+      ...(ref ? { torchTestAccuracy: ref.testAccuracy, testAccuracyDiff: Math.round((testAccuracy - ref.testAccuracy) * 10_000) / 10_000 } : {}),
+      params,
+      ...(torchParams.has(model) ? { torchParams: torchParams.get(model) } : {}),
       rounds: rs.map(({ imagesPerSec, torchImagesPerSec }) => ({ imagesPerSec, torchImagesPerSec })),
     };
   });
   for (const r of results) {
     console.error(`${r.model}: ${r.imagesPerSec} images/s` +
-      (r.ratio !== undefined ? `, PyTorch ${r.torchImagesPerSec} images/s, ratio ${r.ratio}` : ""));
+      (r.ratio !== undefined ? `, PyTorch ${r.torchImagesPerSec} images/s, ratio ${r.ratio}` : "") +
+      (r.torchParams !== undefined && r.torchParams !== r.params ? ` (PyTorch timed a different network: ${r.torchParams} parameters, ours ${r.params})` : "") +
+      `; test accuracy ${(r.testAccuracy * 100).toFixed(2)} %` +
+      (r.torchTestAccuracy !== undefined ? `, PyTorch ${(r.torchTestAccuracy * 100).toFixed(2)} %, difference ${(r.testAccuracyDiff! * 100).toFixed(2)} pp` : ""));
   }
   console.log(JSON.stringify({
     bench: "train", backend: info.name, ...(info.warning ? { warning: info.warning } : {}),
     images: split.count, epochs, batchSize: BATCH, threads: THREADS, loadAverage: os.loadavg()[0],
+    ...(accuracy ? { torchInit } : {}),
     models: results, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }));
 }
 
-/** Runs `profileSteps` steps of train() under tf.profile (after a warm-up) and prints ms per step by kernel. */
+/**
+ * Runs up to `profileSteps` steps of train() under tf.profile (after a warm-up), then as many again unprofiled, and
+ * prints ms per step by kernel. train() stops at the end of its epochs, so a split shorter than `profileSteps`
+ * batches runs fewer steps: every figure is divided by the steps each run actually took (counted by afterStep).
+ */
 async function profile(arch: Architecture, data: ReturnType<typeof loadFashionMnist>, split: ImageSplit) {
   const model = buildModel(arch, { inputShape: split.shape, numClasses: data.classes.length, seed });
-  const run = (steps: number) => train(model, split, noVal, workerOptions(data, { maxSteps: steps, onProgress: () => {} }));
+  const run = async (steps: number) => {
+    let ran = 0;
+    await train(model, split, noVal, workerOptions(data, { maxSteps: steps, onProgress: () => {}, afterStep: () => void ran++ }));
+    return ran;
+  };
   await run(3);
   deferral.enabled = false; // charge deferred input gradients to their own kernel, not to their first reader
-  const info = await tf.profile(async () => { await run(profileSteps); });
+  let profiledSteps = 0;
+  const info = await tf.profile(async () => { profiledSteps = await run(profileSteps); });
   deferral.enabled = true;
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
   const pool0 = { ...poolStats };
-  await run(profileSteps);
-  const plain = (performance.now() - t1) / profileSteps;
+  const plainSteps = await run(profileSteps);
+  const plain = (performance.now() - t1) / plainSteps;
   const cpu = process.cpuUsage(cpu0);
   // On a shared machine wall time depends on the neighbours; CPU time per step is a steadier figure.
-  const cpuMs = (cpu.user + cpu.system) / 1000 / profileSteps;
+  const cpuMs = (cpu.user + cpu.system) / 1000 / plainSteps;
+  if (profiledSteps < profileSteps) console.error(`profile ${arch}: train() ran ${profiledSteps} steps (all of ${epochs} epoch(s) of the split), not --profile ${profileSteps}: the figures are per step run`);
   const byName = new Map<string, { ms: number; calls: number }>();
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const k of info.kernels) {
     // tf.profile also lists the ops that wrap kernels (names ending in __op): their time is their kernels'.
     if (k.name.endsWith("__op")) continue;
-    const ms = (await k.kernelTimeMs as number) / profileSteps;
+    const ms = (await k.kernelTimeMs as number) / profiledSteps;
     for (const [map, key] of [[byName, k.name], [byKernel, `${k.name} ${JSON.stringify(k.inputShapes)}`]] as const) {
       const e = map.get(key) ?? { ms: 0, calls: 0 };
-      e.ms += ms; e.calls += 1 / profileSteps;
+      e.ms += ms; e.calls += 1 / profiledSteps;
       map.set(key, e);
     }
   }
@@ -179,7 +241,7 @@ async function profile(arch: Architecture, data: ReturnType<typeof loadFashionMn
   console.error(`profile ${arch}: ${plain.toFixed(1)} ms/step unprofiled (${(BATCH * 1000 / plain).toFixed(0)} images/s), ` +
     `${cpuMs.toFixed(1)} ms CPU/step, load average ${os.loadavg()[0].toFixed(1)}, kernels ${total.toFixed(1)} ms, ` +
     `${[...byName.values()].reduce((a, b) => a + b.calls, 0).toFixed(0)} kernel calls/step, output arrays per step: ` +
-    `${((poolStats.reused - pool0.reused) / profileSteps).toFixed(0)} recycled, ${((poolStats.allocated - pool0.allocated) / profileSteps).toFixed(0)} allocated`);
+    `${((poolStats.reused - pool0.reused) / plainSteps).toFixed(0)} recycled, ${((poolStats.allocated - pool0.allocated) / plainSteps).toFixed(0)} allocated`);
   for (const [name, v] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
     console.error(`  ${v.ms.toFixed(2).padStart(8)} ms  ${v.calls.toFixed(0).padStart(4)}x  ${name}`);
   }

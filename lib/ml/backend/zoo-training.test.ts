@@ -14,7 +14,7 @@ import { loadNative } from "./native";
 import { kernelStats } from "./onednn";
 import { adam } from "./optimizers";
 import { useTrainingFastPaths } from "./training-fast-paths";
-import { expectClose, rand, runOn } from "./test-util";
+import { expectClose, rand, reseed, runOn } from "./test-util";
 
 const hasNative = "addon" in loadNative();
 const CLASSES = 10;
@@ -82,9 +82,14 @@ const trainableNoiseOnly = (grads: Float32Array[]) =>
 const ZOO: Architecture[] = ["bench-cnn", "mobilenet-v2", "resnet"];
 
 describe.skipIf(!hasNative)("zoo models trained by train() on onednn vs the cpu reference", () => {
-  it.each(ZOO)("%s: gradients and one optimizer step match cpu (1e-4 relative; MobileNetV2 5e-3)", async (arch) => {
+  it.each(ZOO)("%s: gradients and one optimizer step match cpu (1e-4 relative)", async (arch) => {
     await setupBackend("onednn");
-    // batch 8 (2 for ResNet-20, slow on cpu): BatchNorm over a batch of 2 at 1x1 leaves gradients that are pure noise
+    // The same batch whichever tests run (vitest -t), not the numbers the previous test left: batch 8 (2 for
+    // ResNet-20, slow on cpu). MobileNetV2 skips the first batch: one of its bn_4 pre-activations lies 3e-8 from
+    // the ReLU6 kink at 0 (measured in float64), closer than float32 rounding, so which side it falls on — whether
+    // that pixel's gradient passes — is the rounding's choice, not the code's; see below.
+    reseed();
+    if (arch === "mobilenet-v2") randomSplit(8, [28, 28, 1]);
     const split = randomSplit(arch === "resnet" ? 2 : 8, [28, 28, 1]);
     const before = kernelStats.fallback;
     const ran = (k: string) => kernelStats.byKernel.get(k)?.native ?? 0;
@@ -95,12 +100,17 @@ describe.skipIf(!hasNative)("zoo models trained by train() on onednn vs the cpu 
     // every ReLU of bench-cnn follows a BatchNorm and is fused into it
     if (arch === "bench-cnn") expect(ran("Relu"), "a ReLU ran although its BatchNorm fuses it").toBe(reluBefore);
     const reference = await runOn("cpu", gradients(arch, split));
-    // floor 1e-2: in MobileNetV2's last stages (2x2 and 1x1 at a 28x28 input) BatchNorm normalises over a few
-    // values per channel, and the gradients before it cancel to ~1e-4 (3e-7 apart): no scale of their own.
-    // The same ill-conditioning carries float rounding back to MobileNetV2's first convolution: its kernel gradient
-    // differs by 1.4e-3 relative on this batch (the two backends sum in different orders), so that model is held
-    // to 5e-3; the others to 1e-4.
-    expectClose(actual, reference, arch === "mobilenet-v2" ? 5e-3 : 1e-4, 1e-2);
+    // 1e-4 of each tensor's largest reference gradient (floor 1e-2: a BatchNorm beta feeding a 1x1 convolution and
+    // another BatchNorm has a gradient that is zero in exact arithmetic, nothing but rounding), for every model.
+    // MobileNetV2 used to be held to 5e-3, blamed on BatchNorm over tiny maps. Measured against a float64
+    // computation of the same network on the same batch (scripts/bench/zoo-gradients.ts, then torch_gradcheck.py):
+    // on this batch cpu is within 9e-6 of it and onednn within 1.7e-5 on every tensor. What had exceeded 1e-4 was
+    // the first batch: a bn_4 pre-activation 3e-8 from zero, which onednn's BatchNorm (x * k + b in float32) puts
+    // on the other side of the ReLU6 kink than cpu (float64, rounded once) and float64 do; that one pixel's
+    // gradient then moves the first stage's gradients by up to 4.7e-3 (bn_4/beta), with the fused paths on or off
+    // and with the cpu FusedBatchNorm kernel standing in the error vanishes. A gradient at a kink is undefined by one
+    // pixel's share, so such a batch tests rounding luck; this one's nearest pre-activation is 6.4e-7 from a kink.
+    expectClose(actual, reference, 1e-4, 1e-2);
 
     // floor 1e-2: a zero-initialised bias or beta is ±lr after the step, and Adam's lr * m / (sqrt(v) + 1e-7)
     // differs by ~3e-7 between the two float orders of evaluation where |g| is near 1e-7
