@@ -55,6 +55,37 @@ describe("listRuns", () => {
     expect(none.total).toBe(0);
   });
 
+  it("reads a page's rows in raw SQL exactly as Prisma's nested findMany reads them (RunRow's shape)", async () => {
+    const ids = (await db().run.findMany({ where: { parentRunId: null }, select: { id: true }, orderBy: { id: "asc" }, take: 40 })).map((r) => r.id);
+    // the values a seed may lack: a verdict of each kind, a progress object, an error
+    await db().run.update({ where: { id: ids[0] }, data: { meetsRequirements: true, shipStageIndex: 2, progress: { stageIndex: 1, epoch: 3, note: "ü" }, error: "boom" } });
+    await db().run.update({ where: { id: ids[1] }, data: { meetsRequirements: false, shipStageIndex: null } });
+    const asked = [ids[5], "no-such-run", ...ids.slice().reverse()];
+    const reference = await db().run.findMany({
+      where: { id: { in: asked } },
+      select: {
+        id: true, status: true, progress: true, backend: true, seed: true, queuedAt: true, startedAt: true, finishedAt: true, error: true,
+        meetsRequirements: true, shipStageIndex: true, bestAccuracy: true, finalLatencyMs: true, finalSizeBytes: true,
+        experiment: { select: { id: true, name: true, baseArch: true, datasetId: true, tags: true } },
+        stages: {
+          orderBy: { index: "asc" },
+          select: { index: true, technique: true, status: true, accuracy: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, gzipBytes: true, macs: true, sparsity: true, paramCount: true },
+        },
+      },
+    });
+    const byId = new Map(reference.map((r) => [r.id, r]));
+    const expected = asked.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [{ ...r, tags: r.experiment.tags as string[], pipelineSummary: r.stages.map((s) => s.technique).join(" → ") }] : [];
+    });
+    const rows = await runRowsByIds(db(), asked);
+    expect(rows.some((r) => r.stages.some((s) => s.sizeBytes != null)) && rows.some((r) => r.finishedAt != null)).toBe(true);
+    expect(rows).toHaveLength(asked.length - 1); // the unknown id is left out, a repeated one repeated
+    // the same values, types and key order (JSON.stringify compares all three)
+    expect(JSON.stringify(rows)).toBe(JSON.stringify(expected));
+    expect(rows).toEqual(expected);
+  });
+
   it("filters by the stored verdict (meets requirements: yes / no / any)", async () => {
     const ids = (await db().run.findMany({ where: { id: { startsWith: "seedrun" }, parentRunId: null }, select: { id: true }, orderBy: { id: "asc" }, take: 3 })).map((r) => r.id);
     await db().run.updateMany({ data: { meetsRequirements: null } }); // runs other test files left in this database too

@@ -1,7 +1,7 @@
 // The runs table, filtered, sorted and paginated in the database. Every filter and sort reads a column of Run
 // itself (the summary columns of run-summary.ts), each sort has an index that starts with parentRunId (the table
 // lists top-level runs only), so a page is an index walk whatever the number of runs. The page of ids comes from
-// portable SQL (quoted identifiers, no dialect functions: SQLite and PostgreSQL alike), the rows from Prisma.
+// portable SQL (quoted identifiers, no dialect functions: SQLite and PostgreSQL alike), and so do its rows.
 import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { RunQuery } from "./run-query";
@@ -134,26 +134,59 @@ export async function findRunIds(db: Db, query: RunQuery, limitOverride?: { take
   return { ids: [...first, ...rest], total: await total };
 }
 
-const STAGE_SUMMARY = {
-  index: true, technique: true, status: true, accuracy: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, gzipBytes: true,
-  macs: true, sparsity: true, paramCount: true,
-} as const;
+/** What the table shows of each stage (no confusion matrices, no curves), in RunRow's key order. */
+const STAGE_COLUMNS = ["index", "technique", "status", "accuracy", "latencyP50Ms", "latencyP95Ms", "sizeBytes", "gzipBytes", "macs", "sparsity", "paramCount"] as const;
+type StageSummary = {
+  index: number; technique: string; status: string; accuracy: number | null; latencyP50Ms: number | null; latencyP95Ms: number | null;
+  sizeBytes: number | null; gzipBytes: number | null; macs: number | null; sparsity: number | null; paramCount: number | null;
+};
 
-/** Runs by id, in the order given, with what the runs table shows (no confusion matrices, no curves). */
+type RunColumns = {
+  id: string; status: string; progress: Prisma.JsonValue | null; backend: string | null; seed: number; queuedAt: Date; startedAt: Date | null;
+  finishedAt: Date | null; error: string | null; meetsRequirements: boolean | null; shipStageIndex: number | null; bestAccuracy: number | null;
+  finalLatencyMs: number | null; finalSizeBytes: number | null;
+  experimentId: string; experimentName: string; baseArch: string; datasetId: string; tags: Prisma.JsonValue;
+};
+
+// Integers may arrive as bigint (a driver's INTEGER) and booleans as 0 / 1 (SQLite): RunRow has numbers and booleans.
+const int = (v: number | bigint | null) => (v == null ? null : Number(v));
+const bool = (v: boolean | number | bigint | null) => (v == null ? null : Number(v) !== 0);
+
+/**
+ * Runs by id, in the order given, with what the runs table shows. Two portable queries (the runs with their
+ * experiment, then their stages) rather than Prisma's nested findMany, whose per-row object building was most of
+ * a page's server time at 100,000 runs (issue #18).
+ */
 export async function runRowsByIds(db: Db, ids: string[]) {
   if (ids.length === 0) return [];
-  const rows = await db.run.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true, status: true, progress: true, backend: true, seed: true, queuedAt: true, startedAt: true, finishedAt: true, error: true,
-      meetsRequirements: true, shipStageIndex: true,
-      bestAccuracy: true, finalLatencyMs: true, finalSizeBytes: true,
-      experiment: { select: { id: true, name: true, baseArch: true, datasetId: true, tags: true } },
-      stages: { orderBy: { index: "asc" }, select: STAGE_SUMMARY },
-    },
+  const inIds = Prisma.join(ids);
+  const [runs, stages] = await Promise.all([
+    db.$queryRaw<RunColumns[]>(Prisma.sql`SELECT r."id", r."status", r."progress", r."backend", r."seed", r."queuedAt", r."startedAt", r."finishedAt", r."error",
+      r."meetsRequirements", r."shipStageIndex", r."bestAccuracy", r."finalLatencyMs", r."finalSizeBytes",
+      e."id" AS "experimentId", e."name" AS "experimentName", e."baseArch", e."datasetId", e."tags"
+      FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" WHERE r."id" IN (${inIds})`),
+    db.$queryRaw<(StageSummary & { runId: string })[]>(
+      Prisma.sql`SELECT s."runId", ${Prisma.raw(STAGE_COLUMNS.map((c) => `s."${c}"`).join(", "))} FROM "Stage" s WHERE s."runId" IN (${inIds}) ORDER BY s."runId", s."index"`,
+    ),
+  ]);
+  const stagesOf = new Map<string, StageSummary[]>();
+  for (const { runId, ...s } of stages) {
+    const summary: StageSummary = { ...s, index: Number(s.index), sizeBytes: int(s.sizeBytes), gzipBytes: int(s.gzipBytes), paramCount: int(s.paramCount) };
+    const list = stagesOf.get(runId);
+    if (list) list.push(summary);
+    else stagesOf.set(runId, [summary]);
+  }
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    const { experimentId, experimentName, baseArch, datasetId, tags, ...run } = r;
+    return [withSummary({
+      ...run, seed: Number(run.seed), meetsRequirements: bool(run.meetsRequirements), shipStageIndex: int(run.shipStageIndex), finalSizeBytes: int(run.finalSizeBytes),
+      experiment: { id: experimentId, name: experimentName, baseArch, datasetId, tags },
+      stages: stagesOf.get(id) ?? [],
+    })];
   });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => r != null).map(withSummary);
 }
 
 type RawRow = { stages: { technique: string }[]; experiment: { tags: unknown } };
