@@ -5,6 +5,7 @@ import { seedUi } from "../../scripts/seed-ui";
 import { db } from "../db";
 import { exportRuns, runsToCsv, streamRunsExport } from "./export-runs";
 import { findRunIds, listRuns, runFacets, runRowsByIds } from "./list-runs";
+import { forgetViewResults } from "./view-cache";
 import { listStagePoints } from "./list-stage-points";
 import { allPoints } from "./stage-points";
 import { refreshRunSummary } from "./run-summary";
@@ -84,6 +85,41 @@ describe("listRuns", () => {
     // the same values, types and key order (JSON.stringify compares all three)
     expect(JSON.stringify(rows)).toBe(JSON.stringify(expected));
     expect(rows).toEqual(expected);
+  });
+
+  it("finds runs by name through the name index exactly as the plain LIKE does, after inserts, renames and deletes", async () => {
+    // a match, by definition: the lower-cased name contains the lower-cased text, wildcards and all, literally
+    const byLike = async (text: string) =>
+      (await db().run.findMany({ where: { parentRunId: null }, select: { id: true, nameKey: true } })).filter((r) => r.nameKey.includes(text.toLowerCase())).map((r) => r.id).sort();
+    const byView = async (text: string, sort = "started") => {
+      const ids: string[] = [];
+      for (let page = 1; ; page++) {
+        const r = await listRuns(db(), q({ q: text, sort, pageSize: "100", page: String(page) }));
+        ids.push(...r.rows.map((x) => x.id));
+        if (page >= r.pages) return ids.sort();
+      }
+    };
+    const run = await db().run.findFirstOrThrow({ where: { parentRunId: null, id: { startsWith: "seedrun" } }, select: { id: true, nameKey: true } });
+    // a rare text (one run: the name index), a common one (the walk), a short one and one with a wildcard
+    await db().run.update({ where: { id: run.id }, data: { nameKey: "zqx-unique-namé-0001" } });
+    for (const text of ["zqx-unique-namé", "QX-UNI", "fmnist", "mobilenet", "zq", "e_c", "t-b", "nam"]) {
+      forgetViewResults(db());
+      expect(await byView(text), text).toEqual(await byLike(text));
+    }
+    expect(await byView("zqx-unique", "size")).toEqual([run.id]);
+    // renamed away: the index must have followed the update
+    await db().run.update({ where: { id: run.id }, data: { nameKey: run.nameKey } });
+    forgetViewResults(db());
+    expect(await byView("zqx-unique")).toEqual([]);
+    // a new run and then its deletion
+    const created = await db().run.create({
+      data: { id: "namesearch-new", experimentId: (await db().experiment.findFirstOrThrow()).id, status: "queued", pipeline: [], training: {}, requirements: {}, seed: 1, nameKey: "brand-new-zqx-run" },
+    });
+    forgetViewResults(db());
+    expect(await byView("new-zqx")).toEqual([created.id]);
+    await db().run.delete({ where: { id: created.id } });
+    forgetViewResults(db());
+    expect(await byView("new-zqx")).toEqual([]);
   });
 
   it("filters by the stored verdict (meets requirements: yes / no / any)", async () => {
