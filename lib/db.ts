@@ -4,19 +4,27 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { PrismaClient } from "./generated/sqlite/client";
-import { providerOf, sqliteFilePath } from "./database-url";
+import { providerOf, sqliteFilePath, type DatabaseProvider } from "./database-url";
 import { env } from "./env";
 
 export type Db = PrismaClient;
 
 export function createDb(url: string): Db {
-  if (providerOf(url) === "postgresql") {
-    // Both clients are generated from one schema, so they have the same API; one type serves both.
-    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
-  }
-  // A generous busy timeout: the web app and the worker write to the same SQLite file (in WAL mode).
-  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${sqliteFilePath(url)}`, timeout: 15_000 }) });
+  const provider = providerOf(url);
+  const client =
+    provider === "postgresql"
+      ? // Both clients are generated from one schema, so they have the same API; one type serves both.
+        (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db)
+      : // A generous busy timeout: the web app and the worker write to the same SQLite file (in WAL mode).
+        new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${sqliteFilePath(url)}`, timeout: 15_000 }) });
+  providers.set(client, provider);
+  return client;
 }
+
+const providers = new WeakMap<Db, DatabaseProvider>();
+
+/** Which database a client made by createDb talks to (undefined for anything else, e.g. a test's stand-in). */
+export const providerOfDb = (db: Db): DatabaseProvider | undefined => providers.get(db);
 
 const holder = globalThis as unknown as { labDb?: Db };
 

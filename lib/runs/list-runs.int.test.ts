@@ -5,6 +5,7 @@ import { seedUi } from "../../scripts/seed-ui";
 import { db } from "../db";
 import { exportRuns, runsToCsv, streamRunsExport } from "./export-runs";
 import { findRunIds, listRuns, runFacets, runRowsByIds } from "./list-runs";
+import { forgetViewResults } from "./view-cache";
 import { listStagePoints } from "./list-stage-points";
 import { allPoints } from "./stage-points";
 import { refreshRunSummary } from "./run-summary";
@@ -53,6 +54,72 @@ describe("listRuns", () => {
     expect(failed.rows.every((r) => r.status === "failed" && r.experiment.datasetId === "fashion-mnist" && r.experiment.name.startsWith("sequential"))).toBe(true);
     const none = await listRuns(db(), q({ q: "100%_no_match" }));
     expect(none.total).toBe(0);
+  });
+
+  it("reads a page's rows in raw SQL exactly as Prisma's nested findMany reads them (RunRow's shape)", async () => {
+    const ids = (await db().run.findMany({ where: { parentRunId: null }, select: { id: true }, orderBy: { id: "asc" }, take: 40 })).map((r) => r.id);
+    // the values a seed may lack: a verdict of each kind, a progress object, an error
+    await db().run.update({ where: { id: ids[0] }, data: { meetsRequirements: true, shipStageIndex: 2, progress: { stageIndex: 1, epoch: 3, note: "ü" }, error: "boom" } });
+    await db().run.update({ where: { id: ids[1] }, data: { meetsRequirements: false, shipStageIndex: null } });
+    const asked = [ids[5], "no-such-run", ...ids.slice().reverse()];
+    const reference = await db().run.findMany({
+      where: { id: { in: asked } },
+      select: {
+        id: true, status: true, progress: true, backend: true, seed: true, queuedAt: true, startedAt: true, finishedAt: true, error: true,
+        meetsRequirements: true, shipStageIndex: true, bestAccuracy: true, finalLatencyMs: true, finalSizeBytes: true,
+        experiment: { select: { id: true, name: true, baseArch: true, datasetId: true, tags: true } },
+        stages: {
+          orderBy: { index: "asc" },
+          select: { index: true, technique: true, status: true, accuracy: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, gzipBytes: true, macs: true, sparsity: true, paramCount: true },
+        },
+      },
+    });
+    const byId = new Map(reference.map((r) => [r.id, r]));
+    const expected = asked.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [{ ...r, tags: r.experiment.tags as string[], pipelineSummary: r.stages.map((s) => s.technique).join(" → ") }] : [];
+    });
+    const rows = await runRowsByIds(db(), asked);
+    expect(rows.some((r) => r.stages.some((s) => s.sizeBytes != null)) && rows.some((r) => r.finishedAt != null)).toBe(true);
+    expect(rows).toHaveLength(asked.length - 1); // the unknown id is left out, a repeated one repeated
+    // the same values, types and key order (JSON.stringify compares all three)
+    expect(JSON.stringify(rows)).toBe(JSON.stringify(expected));
+    expect(rows).toEqual(expected);
+  });
+
+  it("finds runs by name through the name index exactly as the plain LIKE does, after inserts, renames and deletes", async () => {
+    // a match, by definition: the lower-cased name contains the lower-cased text, wildcards and all, literally
+    const byLike = async (text: string) =>
+      (await db().run.findMany({ where: { parentRunId: null }, select: { id: true, nameKey: true } })).filter((r) => r.nameKey.includes(text.toLowerCase())).map((r) => r.id).sort();
+    const byView = async (text: string, sort = "started") => {
+      const ids: string[] = [];
+      for (let page = 1; ; page++) {
+        const r = await listRuns(db(), q({ q: text, sort, pageSize: "100", page: String(page) }));
+        ids.push(...r.rows.map((x) => x.id));
+        if (page >= r.pages) return ids.sort();
+      }
+    };
+    const run = await db().run.findFirstOrThrow({ where: { parentRunId: null, id: { startsWith: "seedrun" } }, select: { id: true, nameKey: true } });
+    // a rare text (one run: the name index), a common one (the walk), a short one and one with a wildcard
+    await db().run.update({ where: { id: run.id }, data: { nameKey: "zqx-unique-namé-0001" } });
+    for (const text of ["zqx-unique-namé", "QX-UNI", "fmnist", "mobilenet", "zq", "e_c", "t-b", "nam"]) {
+      forgetViewResults(db());
+      expect(await byView(text), text).toEqual(await byLike(text));
+    }
+    expect(await byView("zqx-unique", "size")).toEqual([run.id]);
+    // renamed away: the index must have followed the update
+    await db().run.update({ where: { id: run.id }, data: { nameKey: run.nameKey } });
+    forgetViewResults(db());
+    expect(await byView("zqx-unique")).toEqual([]);
+    // a new run and then its deletion
+    const created = await db().run.create({
+      data: { id: "namesearch-new", experimentId: (await db().experiment.findFirstOrThrow()).id, status: "queued", pipeline: [], training: {}, requirements: {}, seed: 1, nameKey: "brand-new-zqx-run" },
+    });
+    forgetViewResults(db());
+    expect(await byView("new-zqx")).toEqual([created.id]);
+    await db().run.delete({ where: { id: created.id } });
+    forgetViewResults(db());
+    expect(await byView("new-zqx")).toEqual([]);
   });
 
   it("filters by the stored verdict (meets requirements: yes / no / any)", async () => {

@@ -1,8 +1,8 @@
 // The runs table, filtered, sorted and paginated in the database. Every filter and sort reads a column of Run
 // itself (the summary columns of run-summary.ts), each sort has an index that starts with parentRunId (the table
 // lists top-level runs only), so a page is an index walk whatever the number of runs. The page of ids comes from
-// portable SQL (quoted identifiers, no dialect functions: SQLite and PostgreSQL alike), the rows from Prisma.
-import type { Db } from "../db";
+// portable SQL (quoted identifiers, no dialect functions: SQLite and PostgreSQL alike), and so do its rows.
+import { providerOfDb, type Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { RunQuery } from "./run-query";
 import { cachedViewResult } from "./view-cache";
@@ -14,26 +14,50 @@ type Filters = Pick<RunQuery, (typeof FILTER_KEYS)[number]>;
 
 /**
  * The FROM and WHERE clauses for a view's filters (`r` = Run, `e` = Experiment, joined only when needed;
- * with `withStages`, `s` = each of the run's stages and `e` always).
+ * with `withStages`, `s` = each of the run's stages and `e` always; with `nameIndex`, `n` = SQLite's name index).
  */
-export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = [], withStages = false): Prisma.Sql {
+export function runFromWhereSql(f: Filters, extra: Prisma.Sql[] = [], withStages = false, nameIndex = false): Prisma.Sql {
   // NAS candidates are child runs; they are listed on their parent's page, not among the runs
   const clauses: Prisma.Sql[] = [Prisma.sql`r."parentRunId" IS NULL`, ...extra];
   if (f.status) clauses.push(Prisma.sql`r."status" = ${f.status}`);
   if (f.dataset) clauses.push(Prisma.sql`e."datasetId" = ${f.dataset}`);
-  if (f.q) clauses.push(Prisma.sql`r."nameKey" LIKE ${`%${escapeLike(f.q.toLowerCase())}%`} ESCAPE '\\'`);
+  if (f.q) {
+    const text = f.q.toLowerCase();
+    // With the SQLite name index (nameIndex: see nameIndexFits), the runs whose name contains the text are looked
+    // up in it first; the LIKE on Run stays the definition of a match either way.
+    if (nameIndex) clauses.push(Prisma.sql`r."rowid" = n."rowid" AND n."nameKey" LIKE ${`%${text}%`}`);
+    clauses.push(Prisma.sql`r."nameKey" LIKE ${`%${escapeLike(text)}%`} ESCAPE '\\'`);
+  }
   // Tags are a JSON array of strings; its text form contains `"tag"` whatever the database's spacing.
   if (f.tag) clauses.push(Prisma.sql`CAST(e."tags" AS TEXT) LIKE ${`%${escapeLike(JSON.stringify(f.tag))}%`} ESCAPE '\\'`);
   // TRUE / FALSE literals: both databases read them (SQLite as 1 / 0), where a bound JS boolean is not portable.
   if (f.meets) clauses.push(Prisma.sql`r."meetsRequirements" = ${Prisma.raw(f.meets === "yes" ? "TRUE" : "FALSE")}`);
   if (f.technique) clauses.push(Prisma.sql`r."techniques" LIKE ${`%${escapeLike(techniqueToken(f.technique))}%`} ESCAPE '\\'`);
+  // SQLite's CROSS JOIN keeps the join order as written: the name index (n) drives, else the planner prefers to
+  // walk the sort's index (which now covers nameKey) and only filters by what the name index found.
+  const run = nameIndex && f.q ? Prisma.sql`"RunNameSearch" n CROSS JOIN "Run" r` : Prisma.sql`"Run" r`;
   const from = withStages
-    ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Stage" s ON s."runId" = r."id"`
-    : f.dataset || f.tag ? Prisma.sql`"Run" r JOIN "Experiment" e ON e."id" = r."experimentId"` : Prisma.sql`"Run" r`;
+    ? Prisma.sql`${run} JOIN "Experiment" e ON e."id" = r."experimentId" JOIN "Stage" s ON s."runId" = r."id"`
+    : f.dataset || f.tag ? Prisma.sql`${run} JOIN "Experiment" e ON e."id" = r."experimentId"` : run;
   return Prisma.sql`FROM ${from} WHERE ${Prisma.join(clauses, " AND ")}`;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Below this many matching runs a name search reads the name index and sorts what it finds; above, it walks the sort's index. */
+export const NAME_INDEX_MAX_MATCHES = 2_000;
+
+/**
+ * Whether a view's page should read SQLite's trigram name index (the migration name_search_indexes): a text
+ * few runs contain is found there at once, where a walk of the sort's index would read every run (170-800 ms at
+ * 100,000 runs). A text many runs contain is the other way round (the index hands back tens of thousands of
+ * rows to sort, 200+ ms; the walk finds a page in a few ms), so the view's cached count decides. The index
+ * takes three characters or more, and no LIKE wildcard (FTS5 has no ESCAPE). PostgreSQL's trigram index needs
+ * none of this: its planner chooses between the GIN index and the walk from its own statistics.
+ */
+function nameIndexFits(db: Db, f: Filters, matching: number): boolean {
+  return f.q != null && providerOfDb(db) === "sqlite" && f.q.length >= 3 && !/[\\%_]/.test(f.q) && matching <= NAME_INDEX_MAX_MATCHES;
+}
 
 /** The column each sort orders by; the metric ones are empty until a stage succeeds. */
 const SORT_COLUMN: Record<RunQuery["sort"], string> = {
@@ -103,19 +127,21 @@ export async function findRunIds(db: Db, query: RunQuery, limitOverride?: { take
   const after = limitOverride ? undefined : query.after;
   const total = countRuns(db, query);
   const order = orderSql(query.sort, query.dir);
+  const nameIndex = query.q ? nameIndexFits(db, query, await total) : false;
+  const where = (extra: Prisma.Sql[] = []) => runFromWhereSql(query, extra, false, nameIndex);
   if (!NULLABLE.has(query.sort)) {
-    const fromWhere = runFromWhereSql(query);
+    const fromWhere = where();
     // a cursor whose run was deleted meanwhile falls back to the page number
     const seek = after != null && (await cursorSegment(db, after, query.sort)) !== "gone";
     const ids =
       after && seek
-        ? await idsOf(db, runFromWhereSql(query, [afterSql(orderKeys(query.sort), query.dir, after)]), order, take, 0)
+        ? await idsOf(db, where([afterSql(orderKeys(query.sort), query.dir, after)]), order, take, 0)
         : await idsOf(db, fromWhere, order, take, skip);
     return { ids, total: await total };
   }
   const column = Prisma.raw(`r."${SORT_COLUMN[query.sort]}"`);
-  const withMetric = (extra: Prisma.Sql[] = []) => runFromWhereSql(query, [Prisma.sql`${column} IS NOT NULL`, ...extra]);
-  const withoutMetric = (extra: Prisma.Sql[] = []) => runFromWhereSql(query, [Prisma.sql`${column} IS NULL`, ...extra]);
+  const withMetric = (extra: Prisma.Sql[] = []) => where([Prisma.sql`${column} IS NOT NULL`, ...extra]);
+  const withoutMetric = (extra: Prisma.Sql[] = []) => where([Prisma.sql`${column} IS NULL`, ...extra]);
   const newestFirst = orderSql("started", "desc");
   const segment = after ? await cursorSegment(db, after, query.sort) : "gone";
   if (after && segment === "unmeasured") {
@@ -134,26 +160,59 @@ export async function findRunIds(db: Db, query: RunQuery, limitOverride?: { take
   return { ids: [...first, ...rest], total: await total };
 }
 
-const STAGE_SUMMARY = {
-  index: true, technique: true, status: true, accuracy: true, latencyP50Ms: true, latencyP95Ms: true, sizeBytes: true, gzipBytes: true,
-  macs: true, sparsity: true, paramCount: true,
-} as const;
+/** What the table shows of each stage (no confusion matrices, no curves), in RunRow's key order. */
+const STAGE_COLUMNS = ["index", "technique", "status", "accuracy", "latencyP50Ms", "latencyP95Ms", "sizeBytes", "gzipBytes", "macs", "sparsity", "paramCount"] as const;
+type StageSummary = {
+  index: number; technique: string; status: string; accuracy: number | null; latencyP50Ms: number | null; latencyP95Ms: number | null;
+  sizeBytes: number | null; gzipBytes: number | null; macs: number | null; sparsity: number | null; paramCount: number | null;
+};
 
-/** Runs by id, in the order given, with what the runs table shows (no confusion matrices, no curves). */
+type RunColumns = {
+  id: string; status: string; progress: Prisma.JsonValue | null; backend: string | null; seed: number; queuedAt: Date; startedAt: Date | null;
+  finishedAt: Date | null; error: string | null; meetsRequirements: boolean | null; shipStageIndex: number | null; bestAccuracy: number | null;
+  finalLatencyMs: number | null; finalSizeBytes: number | null;
+  experimentId: string; experimentName: string; baseArch: string; datasetId: string; tags: Prisma.JsonValue;
+};
+
+// Integers may arrive as bigint (a driver's INTEGER) and booleans as 0 / 1 (SQLite): RunRow has numbers and booleans.
+const int = (v: number | bigint | null) => (v == null ? null : Number(v));
+const bool = (v: boolean | number | bigint | null) => (v == null ? null : Number(v) !== 0);
+
+/**
+ * Runs by id, in the order given, with what the runs table shows. Two portable queries (the runs with their
+ * experiment, then their stages) rather than Prisma's nested findMany, whose per-row object building was most of
+ * a page's server time at 100,000 runs (issue #18).
+ */
 export async function runRowsByIds(db: Db, ids: string[]) {
   if (ids.length === 0) return [];
-  const rows = await db.run.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true, status: true, progress: true, backend: true, seed: true, queuedAt: true, startedAt: true, finishedAt: true, error: true,
-      meetsRequirements: true, shipStageIndex: true,
-      bestAccuracy: true, finalLatencyMs: true, finalSizeBytes: true,
-      experiment: { select: { id: true, name: true, baseArch: true, datasetId: true, tags: true } },
-      stages: { orderBy: { index: "asc" }, select: STAGE_SUMMARY },
-    },
+  const inIds = Prisma.join(ids);
+  const [runs, stages] = await Promise.all([
+    db.$queryRaw<RunColumns[]>(Prisma.sql`SELECT r."id", r."status", r."progress", r."backend", r."seed", r."queuedAt", r."startedAt", r."finishedAt", r."error",
+      r."meetsRequirements", r."shipStageIndex", r."bestAccuracy", r."finalLatencyMs", r."finalSizeBytes",
+      e."id" AS "experimentId", e."name" AS "experimentName", e."baseArch", e."datasetId", e."tags"
+      FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" WHERE r."id" IN (${inIds})`),
+    db.$queryRaw<(StageSummary & { runId: string })[]>(
+      Prisma.sql`SELECT s."runId", ${Prisma.raw(STAGE_COLUMNS.map((c) => `s."${c}"`).join(", "))} FROM "Stage" s WHERE s."runId" IN (${inIds}) ORDER BY s."runId", s."index"`,
+    ),
+  ]);
+  const stagesOf = new Map<string, StageSummary[]>();
+  for (const { runId, ...s } of stages) {
+    const summary: StageSummary = { ...s, index: Number(s.index), sizeBytes: int(s.sizeBytes), gzipBytes: int(s.gzipBytes), paramCount: int(s.paramCount) };
+    const list = stagesOf.get(runId);
+    if (list) list.push(summary);
+    else stagesOf.set(runId, [summary]);
+  }
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    const { experimentId, experimentName, baseArch, datasetId, tags, ...run } = r;
+    return [withSummary({
+      ...run, seed: Number(run.seed), meetsRequirements: bool(run.meetsRequirements), shipStageIndex: int(run.shipStageIndex), finalSizeBytes: int(run.finalSizeBytes),
+      experiment: { id: experimentId, name: experimentName, baseArch, datasetId, tags },
+      stages: stagesOf.get(id) ?? [],
+    })];
   });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => r != null).map(withSummary);
 }
 
 type RawRow = { stages: { technique: string }[]; experiment: { tags: unknown } };

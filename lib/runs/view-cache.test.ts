@@ -47,4 +47,50 @@ describe("cachedViewResult", () => {
       vi.useRealTimers();
     }
   });
+
+  it("keeps a result without recomputing it while the data version is unchanged, and recomputes once it moves", async () => {
+    vi.useFakeTimers();
+    try {
+      const db = {} as Db;
+      let version: string | null = "v1";
+      const versionOf = vi.fn(async () => version);
+      let n = 1;
+      const count = vi.fn(async () => n);
+      expect(await cachedViewResult(db, "a", count, versionOf)).toBe(1);
+      // stale, nothing written: one version read, no recompute, and the result counts as fresh again
+      vi.advanceTimersByTime(VIEW_CACHE_TTL_MS + 1);
+      n = 2; // (what a recompute would see: it must not run)
+      expect(await cachedViewResult(db, "a", count, versionOf)).toBe(1);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(count).toHaveBeenCalledTimes(1);
+      expect(versionOf).toHaveBeenCalledTimes(2);
+      await cachedViewResult(db, "a", count, versionOf);
+      expect(versionOf).toHaveBeenCalledTimes(2); // fresh again: not even the version is read
+      // many refreshes later, unchanged: still the one count
+      for (let i = 0; i < 20; i++) {
+        vi.advanceTimersByTime(VIEW_CACHE_TTL_MS + 1);
+        await cachedViewResult(db, "a", count, versionOf);
+        await vi.advanceTimersByTimeAsync(0);
+      }
+      expect(count).toHaveBeenCalledTimes(1);
+      // a write moves the version: the next stale request starts one recompute
+      version = "v2";
+      vi.advanceTimersByTime(VIEW_CACHE_TTL_MS + 1);
+      expect(await cachedViewResult(db, "a", count, versionOf)).toBe(1);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(count).toHaveBeenCalledTimes(2);
+      expect(await cachedViewResult(db, "a", count, versionOf)).toBe(2);
+      // an unknown version (null) never matches: always recompute
+      version = null;
+      vi.advanceTimersByTime(VIEW_CACHE_TTL_MS + 1);
+      await cachedViewResult(db, "a", count, versionOf);
+      await vi.advanceTimersByTimeAsync(0);
+      vi.advanceTimersByTime(VIEW_CACHE_TTL_MS + 1);
+      await cachedViewResult(db, "a", count, versionOf);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(count).toHaveBeenCalledTimes(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -5,17 +5,21 @@
 // total, or the scatter, may lag new runs by a few seconds) while one refresh runs for everyone. Only the first
 // request for a filter set waits. A result older than VIEW_CACHE_MAX_STALE_MS is not served at all: a view nobody
 // opened for a minute is counted afresh (its first request waits), so a page never shows a total from minutes ago
-// beside rows from now. The table's rows themselves are always fresh.
+// beside rows from now. The table's rows themselves are always fresh. A refresh first reads the database's data
+// version (lib/data-version.ts): unchanged since the result was computed, the result is still right and is kept
+// as fresh without recomputing it (the scatter's 100,000 points are not re-read while nothing is written).
 import type { Db } from "../db";
+import { dataVersion } from "../data-version";
 
 export const VIEW_CACHE_TTL_MS = 5_000;
 export const VIEW_CACHE_MAX_STALE_MS = 60_000;
 const MAX_ENTRIES = 500;
-type Entry = { at: number; value: Promise<unknown>; refreshing?: boolean };
+/** `version`: the data version read before `value` was computed (null: unknown, always recompute). */
+type Entry = { at: number; value: Promise<unknown>; version: string | null; refreshing?: boolean };
 const cache = new WeakMap<Db, Map<string, Entry>>();
 
 /** `count()`'s result for `key`: fresh from the cache, stale while one refresh runs, or counted now the first time. */
-export function cachedViewResult<T>(db: Db, key: string, count: () => Promise<T>): Promise<T> {
+export function cachedViewResult<T>(db: Db, key: string, count: () => Promise<T>, versionOf: (db: Db) => Promise<string | null> = dataVersion): Promise<T> {
   let entries = cache.get(db);
   if (!entries) cache.set(db, (entries = new Map()));
   const hit = entries.get(key);
@@ -23,17 +27,24 @@ export function cachedViewResult<T>(db: Db, key: string, count: () => Promise<T>
     if (Date.now() - hit.at >= VIEW_CACHE_TTL_MS && !hit.refreshing) {
       hit.refreshing = true;
       const map = entries;
-      count().then(
-        (v) => map.set(key, { at: Date.now(), value: Promise.resolve(v) }),
-        () => (hit.refreshing = false), // keep serving the old count; the next request tries again
-      );
+      versionOf(db)
+        .then(async (version) => {
+          if (version !== null && version === hit.version) return void map.set(key, { ...hit, at: Date.now(), refreshing: false });
+          const value = await count();
+          map.set(key, { at: Date.now(), value: Promise.resolve(value), version });
+        })
+        .catch(() => (hit.refreshing = false)); // keep serving the old result; the next request tries again
     }
     return hit.value as Promise<T>;
   }
   if (entries.size >= MAX_ENTRIES) entries.clear();
-  const value = count();
+  // The version is read before counting, so a write during the count makes the next refresh recompute.
+  const version = versionOf(db);
+  const value = version.then(() => count());
   const map = entries;
-  map.set(key, { at: Date.now(), value });
+  const entry: Entry = { at: Date.now(), value, version: null };
+  map.set(key, entry);
+  version.then((v) => (entry.version = v), () => {});
   value.catch(() => map.delete(key));
   return value;
 }
