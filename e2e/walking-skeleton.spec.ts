@@ -20,6 +20,8 @@ test("launch a Fashion-MNIST run from the form, watch it, download a working ONN
   // pushed deltas (metrics, stage, status) folded into the snapshot it got on connect.
   await expect(page.getByText("Curves appear after the first epoch.")).toBeHidden();
   await expect(page.locator(".recharts-legend-item-text").filter({ hasText: /^loss$/ })).toBeVisible(); // a series per metric pushed
+  // The training loop's speed stays on the page after the run ends (the live progress line is gone by then).
+  await expect(page.getByTestId("training-speed")).toContainText(/stage 0 · baseline [\d,]+ images\/s/);
 
   const accuracy = Number((await page.getByTestId("result-accuracy").innerText()).replace("%", ""));
   // 10 classes, ~40 Adam steps on 2,700 images: about 50% is typical; chance is 10%.

@@ -28,6 +28,10 @@ export function TrainingCurves({ metrics, stages }: { metrics: RunSnapshot["metr
   const rows = [...byStep.values()];
   const present = new Set(metrics.map((m) => m.name));
   const technique = (i: number) => stages?.find((s) => s.index === i)?.technique ?? "";
+  // The training loop's own images/s (each epoch's images over its wall time, recorded by the stage): the last
+  // epoch of each stage that trained, so a finished run still says how fast it trained.
+  const speed = new Map<number, number>();
+  for (const m of metrics) if (m.name === "images_per_sec") speed.set(m.stageIndex, m.value);
   return (
     <div>
       <div className="row" style={{ marginBottom: 8, minHeight: 30 }}>
@@ -59,6 +63,11 @@ export function TrainingCurves({ metrics, stages }: { metrics: RunSnapshot["metr
             </LineChart>
           </ResponsiveContainer>
         </div>
+      )}
+      {speed.size > 0 && (
+        <p className="small muted" data-testid="training-speed">
+          Training speed (last epoch): {[...speed].sort((a, b) => a[0] - b[0]).map(([i, v]) => `stage ${i} · ${technique(i)} ${Math.round(v).toLocaleString("en-US")} images/s`).join(" — ")}
+        </p>
       )}
     </div>
   );
