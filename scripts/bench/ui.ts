@@ -1,6 +1,7 @@
 // Dashboard benchmark: seeds a scratch SQLite database (or --database URL, e.g. PostgreSQL) with 5,000 runs /
 // 20,000 stages (--runs 100000: 400,000 stages and the NAS child runs), starts the built app on it (next start
-// on a free port; builds first when .next is missing), then measures
+// on a free port, as npm start runs it: scripts/web-server.mjs, WEB_PROCESSES processes; builds first when .next is
+// missing), then measures
 //   - the home page's server response (GET /, the server-rendered runs table), sequential, p50/p95;
 //   - the read API under load with autocannon (10 connections, a mix of /api/runs views and /api/stages):
 //     latency p50/p95 over every response;
@@ -9,12 +10,12 @@
 //   - the home page's render time in Debian's Chromium: navigation start → table painted and the scatter's
 //     points drawn on the canvas (how many is reported: every measured stage of the view, up to 100,000).
 // The last line printed is one JSON object:
-//   {"bench":"ui","database":…,"runs":…,"stages":…,"apiP50Ms":…,"apiP95Ms":…,"apiRps":…,"homeServerP50Ms":…,
+//   {"bench":"ui","database":…,"webProcesses":…,"runs":…,"stages":…,"apiP50Ms":…,"apiP95Ms":…,"apiRps":…,"homeServerP50Ms":…,
 //    "homeServerP95Ms":…,"homeRenderMs":…,"homeScatterPointsDrawn":…,"views":{"<path>":{"p50Ms":…,"p95Ms":…}, …},"slowestViewP95Ms":…}
 // Options: --runs N (default 5000), --duration S (autocannon seconds, default 10), --connections N (default 10),
 //          --view-duration S (default 3), --database URL (default: a scratch SQLite file), --skip-seed (the
 //          database is already seeded), --keep (keep the scratch database).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -24,6 +25,7 @@ import { chromium } from "@playwright/test";
 import { createDb } from "../../lib/db";
 import { childEnv, env } from "../../lib/env";
 import { seedUi } from "../seed-ui";
+import { spawnWebServer } from "../web-server.mjs";
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -86,11 +88,14 @@ async function main() {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     // The bench measures the dashboard, not sign-in: the app runs open (no LAB_PASSWORD) on its scratch database.
-    server = spawn(process.execPath, [NEXT, "start", "-H", "127.0.0.1", "-p", String(port)], {
-      cwd: root, stdio: ["ignore", "ignore", "inherit"], env: childEnv({ LAB_PASSWORD: undefined, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }),
+    // Started as npm start starts it (scripts/web-server.mjs, WEB_PROCESSES processes on one port).
+    const processes = env().WEB_PROCESSES;
+    server = spawnWebServer({
+      host: "127.0.0.1", port, processes, stdio: ["ignore", "ignore", "inherit"],
+      env: childEnv({ LAB_PASSWORD: undefined, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }),
     });
     await waitFor(`${base}/api/runs?pageSize=25`, 60_000, server);
-    console.log(`bench-ui: app on ${base}`);
+    console.log(`bench-ui: app on ${base} (${processes} web process${processes > 1 ? "es" : ""})`);
 
     // 1. The server-rendered home page, one request at a time (after a warm-up).
     const homeUrls = ["/", "/?sort=accuracy", "/?technique=prune&page=7", "/?q=resnet&status=succeeded", "/?sort=latency&dir=asc&pageSize=100"];
@@ -182,6 +187,7 @@ async function main() {
     const out = {
       bench: "ui",
       database: url.startsWith("postgres") ? "postgresql" : "sqlite",
+      webProcesses: processes,
       runs: seeded.runs,
       stages: seeded.stages,
       apiP50Ms: round(quantile(latencies, 0.5)),
