@@ -37,6 +37,9 @@ function primary(host, port, processes) {
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
   };
   cluster.on("exit", (worker, code, signal) => {
+    // Ctrl-C in a terminal signals the whole process group: a process ended by it is a stop, not a failure.
+    const interrupted = signal === "SIGINT" || signal === "SIGTERM" || code === 130 || code === 143;
+    if (!stopping && interrupted) stop(0);
     if (!stopping) {
       console.error(`web: process ${worker.process.pid} exited (${signal ?? `exit code ${code}`}); stopping the others`);
       stop(code || 1);
