@@ -16,7 +16,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
 // Plain Node cannot import the app's TypeScript; tsx's tsImport loads it, so that the settings (validated, with
 // their defaults, a bad one named) and the loopback rule have one home each: lib/env.ts and lib/auth/listen.ts.
-const { childEnv, env } = await tsImport("../lib/env.ts", import.meta.url);
+const { childEnv, env, webProcesses } = await tsImport("../lib/env.ts", import.meta.url);
 const { isLoopback, listenRefusal } = await tsImport("../lib/auth/listen.ts", import.meta.url);
 let settings;
 try {
@@ -25,7 +25,7 @@ try {
   console.error(`\n✗ ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 }
-const { REDIS_URL, HOST, PORT, LAB_PASSWORD, WEB_PROCESSES } = settings;
+const { REDIS_URL, HOST, PORT, LAB_PASSWORD } = settings;
 let redis; // a redis-server of ours, when none answered
 let web;
 let worker; // the worker's supervisor
@@ -112,7 +112,7 @@ async function main() {
   ensureWebBuild();
 
   const env = childEnv({ REDIS_URL, NEXT_TELEMETRY_DISABLED: "1" });
-  web = spawnWebServer({ host: HOST, port: PORT, processes: WEB_PROCESSES, env });
+  web = spawnWebServer({ host: HOST, port: PORT, processes: webProcesses(settings), env });
   web.on("exit", (code, signal) => {
     if (stopping) return;
     console.error(`web server exited (${signal ?? `exit code ${code}`}); stopping`);

@@ -23,7 +23,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { chromium } from "@playwright/test";
 import { createDb } from "../../lib/db";
-import { childEnv, env } from "../../lib/env";
+import { childEnv, env, webProcesses } from "../../lib/env";
 import { seedUi } from "../seed-ui";
 import { spawnWebServer } from "../web-server.mjs";
 
@@ -89,7 +89,7 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
     // The bench measures the dashboard, not sign-in: the app runs open (no LAB_PASSWORD) on its scratch database.
     // Started as npm start starts it (scripts/web-server.mjs, WEB_PROCESSES processes on one port).
-    const processes = env().WEB_PROCESSES;
+    const processes = webProcesses(env());
     server = spawnWebServer({
       host: "127.0.0.1", port, processes, stdio: ["ignore", "ignore", "inherit"],
       env: childEnv({ LAB_PASSWORD: undefined, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }),
