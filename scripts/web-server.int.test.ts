@@ -2,28 +2,13 @@
 // answering on one port; a process that dies takes the server down (npm start then stops, as with one process);
 // SIGTERM stops every process.
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { childEnv } from "../lib/env";
-import { waitFor } from "../test/fixtures";
+import { processAlive as alive, waitFor } from "../test/fixtures";
+import { freePort } from "./services.mjs";
 import { spawnWebServer } from "./web-server.mjs";
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 const childrenOf = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const exited = (child: ReturnType<typeof spawnWebServer>) =>
   new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
 
