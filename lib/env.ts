@@ -84,7 +84,7 @@ export function env(): Env {
   return cached.env;
 }
 
-/** How many web server processes to run: WEB_PROCESSES, else one per core, at most 4 (each holds ~200 MB). */
+/** How many web server processes to run: WEB_PROCESSES, else one per core, at most 4 (each holds ~350 MB at 100,000 runs). */
 export const webProcesses = (settings: Env) => settings.WEB_PROCESSES ?? Math.min(os.availableParallelism(), 4);
 
 /**
