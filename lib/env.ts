@@ -2,6 +2,7 @@
 // Nothing else reads process.env (the test harness aside): the .mjs scripts that plain Node runs load this file
 // through tsx's tsImport (scripts/start.mjs), or read no variable at all (the native build leaves npm's settings
 // to node-gyp, which reads them itself; system-deps.mjs gives apt-get its one setting on the command line).
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./database-url";
@@ -46,6 +47,8 @@ export const Env = z.object({
   /** Comma-separated bearer tokens for scripts: `Authorization: Bearer <token>`. */
   LAB_API_TOKENS: z.string().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Processes of the web server on PORT (scripts/web-server.mjs); unset: webProcesses() picks. */
+  WEB_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   /** Comma-separated Host names (optionally name:port) the lab answers to besides loopback (DNS-rebinding guard). */
   LAB_ALLOWED_HOSTS: z.string().optional(),
   /** Limits on what a dataset's archive or gzip may expand to, checked while decoding (archive and gzip bombs). */
@@ -80,6 +83,9 @@ export function env(): Env {
   cached = { key, env: parsed.data };
   return cached.env;
 }
+
+/** How many web server processes to run: WEB_PROCESSES, else one per core, at most 4 (each holds ~350 MB at 100,000 runs). */
+export const webProcesses = (settings: Env) => settings.WEB_PROCESSES ?? Math.min(os.availableParallelism(), 4);
 
 /**
  * The environment for a child process: this one's, with `changes` applied (undefined removes a variable, e.g.

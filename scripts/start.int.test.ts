@@ -6,7 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../test/fixtures";
+import { processAlive as alive, waitFor } from "../test/fixtures";
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 
@@ -18,15 +18,6 @@ function freePort(): Promise<number> {
     });
   });
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const workerPids = (output: string) => [...output.matchAll(/\[start\] worker started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
 

@@ -1,6 +1,6 @@
 // npm start: the whole app on embedded defaults, from a fresh clone.
 // System packages (where missing) → Redis (the one at REDIS_URL, or a local redis-server) → native backend
-// build → database migrations and datasets → production build of the web app → web server + worker. A worker
+// build → database migrations and datasets → production build of the web app → web server (WEB_PROCESSES processes on one port: scripts/web-server.mjs) + worker. A worker
 // that dies is restarted with back-off (scripts/supervise.mjs); the web server stays up. Ctrl-C stops everything.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
@@ -10,12 +10,13 @@ import { tsImport } from "tsx/esm/api";
 import { redisAnswers } from "./services.mjs";
 import { supervise } from "./supervise.mjs";
 import { ensureSystemPackages } from "./system-deps.mjs";
+import { spawnWebServer } from "./web-server.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
 // Plain Node cannot import the app's TypeScript; tsx's tsImport loads it, so that the settings (validated, with
 // their defaults, a bad one named) and the loopback rule have one home each: lib/env.ts and lib/auth/listen.ts.
-const { childEnv, env } = await tsImport("../lib/env.ts", import.meta.url);
+const { childEnv, env, webProcesses } = await tsImport("../lib/env.ts", import.meta.url);
 const { isLoopback, listenRefusal } = await tsImport("../lib/auth/listen.ts", import.meta.url);
 let settings;
 try {
@@ -111,7 +112,7 @@ async function main() {
   ensureWebBuild();
 
   const env = childEnv({ REDIS_URL, NEXT_TELEMETRY_DISABLED: "1" });
-  web = spawn(NEXT[0], [...NEXT.slice(1), "start", "-H", HOST, "-p", String(PORT)], { stdio: ["ignore", "inherit", "inherit"], env });
+  web = spawnWebServer({ host: HOST, port: PORT, processes: webProcesses(settings), env });
   web.on("exit", (code, signal) => {
     if (stopping) return;
     console.error(`web server exited (${signal ?? `exit code ${code}`}); stopping`);

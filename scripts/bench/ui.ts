@@ -1,6 +1,7 @@
 // Dashboard benchmark: seeds a scratch SQLite database (or --database URL, e.g. PostgreSQL) with 5,000 runs /
 // 20,000 stages (--runs 100000: 400,000 stages and the NAS child runs), starts the built app on it (next start
-// on a free port; builds first when .next is missing), then measures
+// on a free port, as npm start runs it: scripts/web-server.mjs, WEB_PROCESSES processes; builds first when .next is
+// missing), then measures
 //   - the home page's server response (GET /, the server-rendered runs table), sequential, p50/p95;
 //   - the read API under load with autocannon (10 connections, a mix of /api/runs views and /api/stages):
 //     latency p50/p95 over every response;
@@ -9,12 +10,12 @@
 //   - the home page's render time in Debian's Chromium: navigation start → table painted and the scatter's
 //     points drawn on the canvas (how many is reported: every measured stage of the view, up to 100,000).
 // The last line printed is one JSON object:
-//   {"bench":"ui","database":…,"runs":…,"stages":…,"apiP50Ms":…,"apiP95Ms":…,"apiRps":…,"homeServerP50Ms":…,
+//   {"bench":"ui","database":…,"webProcesses":…,"runs":…,"stages":…,"apiP50Ms":…,"apiP95Ms":…,"apiRps":…,"homeServerP50Ms":…,
 //    "homeServerP95Ms":…,"homeRenderMs":…,"homeScatterPointsDrawn":…,"views":{"<path>":{"p50Ms":…,"p95Ms":…}, …},"slowestViewP95Ms":…}
 // Options: --runs N (default 5000), --duration S (autocannon seconds, default 10), --connections N (default 10),
 //          --view-duration S (default 3), --database URL (default: a scratch SQLite file), --skip-seed (the
 //          database is already seeded), --keep (keep the scratch database).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -22,8 +23,9 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { chromium } from "@playwright/test";
 import { createDb } from "../../lib/db";
-import { childEnv, env } from "../../lib/env";
+import { childEnv, env, webProcesses } from "../../lib/env";
 import { seedUi } from "../seed-ui";
+import { spawnWebServer } from "../web-server.mjs";
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -86,15 +88,23 @@ async function main() {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     // The bench measures the dashboard, not sign-in: the app runs open (no LAB_PASSWORD) on its scratch database.
-    server = spawn(process.execPath, [NEXT, "start", "-H", "127.0.0.1", "-p", String(port)], {
-      cwd: root, stdio: ["ignore", "ignore", "inherit"], env: childEnv({ LAB_PASSWORD: undefined, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }),
+    // Started as npm start starts it (scripts/web-server.mjs, WEB_PROCESSES processes on one port).
+    const processes = webProcesses(env());
+    server = spawnWebServer({
+      host: "127.0.0.1", port, processes, stdio: ["ignore", "ignore", "inherit"],
+      env: childEnv({ LAB_PASSWORD: undefined, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }),
     });
     await waitFor(`${base}/api/runs?pageSize=25`, 60_000, server);
-    console.log(`bench-ui: app on ${base}`);
+    console.log(`bench-ui: app on ${base} (${processes} web process${processes > 1 ? "es" : ""})`);
+
+    // A view's first request in each web process loads and compiles its modules (the run page's first: 2.2–2.5 s
+    // at load 8) and fills that process's caches. Requests on one connection stay with one process, so the
+    // warm-up sends 2 per process at once, each on its own connection (the primary deals them round-robin).
+    const warm = (p: string) => Promise.all(Array.from({ length: 2 * processes }, async () => (await fetch(base + p)).arrayBuffer()));
 
     // 1. The server-rendered home page, one request at a time (after a warm-up).
     const homeUrls = ["/", "/?sort=accuracy", "/?technique=prune&page=7", "/?q=resnet&status=succeeded", "/?sort=latency&dir=asc&pageSize=100"];
-    for (const u of homeUrls) await (await fetch(base + u)).text();
+    for (const u of homeUrls) await warm(u);
     const home: number[] = [];
     for (let i = 0; i < 40; i++) {
       const t = performance.now();
@@ -107,6 +117,7 @@ async function main() {
 
     // 2. The read API under load.
     const apiPaths = ["/api/runs", "/api/runs?sort=accuracy", "/api/runs?technique=nas&page=5", "/api/runs?q=mobilenet&sort=size&dir=asc", "/api/runs?tag=mobile&status=succeeded", "/api/stages?technique=quantize"];
+    for (const p of apiPaths) await warm(p);
     const latencies: number[] = [];
     let errors = 0;
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -139,9 +150,9 @@ async function main() {
     ];
     const views: Record<string, { p50Ms: number; p95Ms: number; errors: number }> = {};
     for (const p of viewPaths) {
-      // One request first, its answer awaited: the view's caches (count, scatter points) are filled, as they are
-      // after its first visitor; what is measured is the steady state, with refreshes of stale entries included.
-      await (await fetch(base + p)).arrayBuffer();
+      // Warmed first, its answers awaited: the view's caches (count, scatter points) are filled in each process, as
+      // they are after its first visitors; what is measured is the steady state, with refreshes of stale entries included.
+      await warm(p);
       const ms: number[] = [];
       let failed = 0;
       await new Promise<autocannon.Result>((resolve, reject) => {
@@ -182,6 +193,7 @@ async function main() {
     const out = {
       bench: "ui",
       database: url.startsWith("postgres") ? "postgresql" : "sqlite",
+      webProcesses: processes,
       runs: seeded.runs,
       stages: seeded.stages,
       apiP50Ms: round(quantile(latencies, 0.5)),
