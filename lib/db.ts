@@ -28,7 +28,18 @@ export const providerOfDb = (db: Db): DatabaseProvider | undefined => providers.
 
 const holder = globalThis as unknown as { labDb?: Db };
 
+/** How often the process's SQLite connection refreshes planner statistics that a growing table made stale. */
+const SQLITE_OPTIMIZE_EVERY_MS = 60 * 60_000;
+
 export function db(): Db {
-  holder.labDb ??= createDb(env().DATABASE_URL);
+  if (!holder.labDb) {
+    const client = createDb(env().DATABASE_URL);
+    if (providerOfDb(client) === "sqlite") {
+      // SQLite's advice for long-lived connections (https://sqlite.org/lang_analyze.html): `PRAGMA optimize` now
+      // and then; it re-analyses only tables whose size changed a lot since, so it is cheap when nothing did.
+      setInterval(() => void client.$queryRawUnsafe("PRAGMA optimize").catch(() => {}), SQLITE_OPTIMIZE_EVERY_MS).unref();
+    }
+    holder.labDb = client;
+  }
   return holder.labDb;
 }
