@@ -22,4 +22,7 @@ EXPOSE 3000
 # Every address, so that `docker run -p 3000:3000` can reach it — and therefore only with LAB_PASSWORD set: the
 # server refuses to start without it (lib/auth/listen.ts checks both HOST and the address actually bound).
 ENV HOST=0.0.0.0
-CMD ["node", "node_modules/next/dist/bin/next", "start", "-H", "0.0.0.0", "-p", "3000"]
+# WEB_PROCESSES `next start` processes on one port (scripts/web-server.mjs, as npm start runs it): one process serves
+# one request at a time, so give it the cores the container gets (`docker run -e WEB_PROCESSES=4`).
+ENV WEB_PROCESSES=2
+CMD ["node", "scripts/web-server.mjs", "0.0.0.0", "3000"]

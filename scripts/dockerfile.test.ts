@@ -24,6 +24,8 @@ describe("Dockerfile", () => {
   it("binds every address explicitly, with HOST saying so, so that the server demands LAB_PASSWORD", () => {
     expect(instructions).toContain("ENV HOST=0.0.0.0");
     const cmd = JSON.parse(instructions.find((l) => l.startsWith("CMD "))!.slice(4)) as string[];
-    expect(cmd.slice(cmd.indexOf("-H"), cmd.indexOf("-H") + 2)).toEqual(["-H", "0.0.0.0"]);
+    // scripts/web-server.mjs HOST PORT: next start in WEB_PROCESSES processes, as npm start runs it
+    expect(cmd.slice(1, 3)).toEqual(["scripts/web-server.mjs", "0.0.0.0"]);
+    expect(instructions.some((l) => /^ENV WEB_PROCESSES=\d+$/.test(l))).toBe(true);
   });
 });

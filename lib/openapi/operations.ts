@@ -254,7 +254,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: "/api/stages",
     tag: "Runs",
     summary: "Stage points for the scatter",
-    description: "Every measured stage of the runs a view shows, or of the runs named in `runs=a,b`; at most 250 runs.",
+    description: "Every measured stage of the runs a view shows (up to 100,000 points, newest runs first; `points`, `runs` and `matching` say how many were sent of how many), or of the runs named in `runs=a,b`. With `encoding=gzip` the same JSON gzip-compressed, as `application/gzip`.",
     query: StagePointsQuery,
     invalid: { in: "query", value: { runs: "a,,b" } },
     response: { status: 200, description: "the points", schema: StagePoints, example: ex.stagePointsExample },

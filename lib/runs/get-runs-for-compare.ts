@@ -1,8 +1,14 @@
 // The compare view's runs: settings and stage metrics (no curves, no confusion matrices), in the order asked.
 import { compareStages } from "../dashboard/stage-comparison";
 import type { Db } from "../db";
+import { currentViewResult } from "./view-cache";
 
-export async function getRunsForCompare(db: Db, ids: string[]) {
+/** Read once per data version for everyone comparing the same runs (view-cache.ts). */
+export function getRunsForCompare(db: Db, ids: string[]) {
+  return currentViewResult(db, `compare|${ids.join(",")}`, () => readRunsForCompare(db, ids));
+}
+
+async function readRunsForCompare(db: Db, ids: string[]) {
   const runs = await db.run.findMany({
     where: { id: { in: ids } },
     select: {

@@ -1,6 +1,8 @@
 // The runs table's SQL on the real databases (SQLite and PostgreSQL): filters, metric sorts with NULLs last,
 // pagination without overlap, facets, scatter points and the CSV export.
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as getStages } from "../../app/api/stages/route";
 import { seedUi } from "../../scripts/seed-ui";
 import { db } from "../db";
 import { exportRuns, runsToCsv, streamRunsExport } from "./export-runs";
@@ -153,6 +155,23 @@ describe("listRuns", () => {
     const { rows, total } = await exportRuns(db(), view);
     expect(rows).toHaveLength(total);
     expect(runsToCsv(rows).trim().split("\r\n")).toHaveLength(total + 1);
+  });
+
+  it("answers GET /api/stages?encoding=gzip with the same JSON gzipped, for a view and for named runs", async () => {
+    const named = (await listRuns(db(), q({ pageSize: "25", status: "succeeded" }))).rows.slice(0, 3).map((r) => r.id).join(",");
+    for (const qs of ["technique=cluster", "", `runs=${named}`]) {
+      const plain = await getStages(new Request(`http://lab.test/api/stages?${qs}`));
+      const zipped = await getStages(new Request(`http://lab.test/api/stages?${qs}&encoding=gzip`));
+      expect([plain.status, zipped.status]).toEqual([200, 200]);
+      expect(plain.headers.get("content-type")).toBe("application/json");
+      expect(zipped.headers.get("content-type")).toBe("application/gzip");
+      const json = Buffer.from(await plain.arrayBuffer());
+      const gz = Buffer.from(await zipped.arrayBuffer());
+      expect(gz.length).toBeLessThan(json.length);
+      expect(gunzipSync(gz).equals(json)).toBe(true);
+      expect((JSON.parse(json.toString()) as { points: number }).points).toBeGreaterThan(0);
+    }
+    expect((await getStages(new Request("http://lab.test/api/stages?encoding=br"))).status).toBe(400);
   });
 });
 

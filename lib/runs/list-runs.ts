@@ -5,7 +5,7 @@
 import { providerOfDb, type Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { RunQuery } from "./run-query";
-import { cachedViewResult } from "./view-cache";
+import { cachedViewResult, currentViewResult } from "./view-cache";
 import { techniqueToken } from "./run-summary";
 
 /** A view's filters: the WHERE clause and the count cache's key are both built from this one list. */
@@ -222,8 +222,12 @@ function withSummary<R extends RawRow>(run: R) {
   return { ...run, tags, pipelineSummary: run.stages.map((s) => s.technique).join(" → ") };
 }
 
-/** One page of the runs table. */
-export async function listRuns(db: Db, query: RunQuery) {
+/** One page of the runs table: read once per data version for everyone who shows it (view-cache.ts). */
+export function listRuns(db: Db, query: RunQuery) {
+  return currentViewResult(db, `rows|${JSON.stringify(query)}`, () => readRunsPage(db, query));
+}
+
+async function readRunsPage(db: Db, query: RunQuery) {
   const found = await findRunIds(db, query);
   const { ids } = found;
   // The total may be a cached count a little older than the rows; it is never fewer than the runs this page shows.

@@ -3,6 +3,7 @@
 // carries, of how many runs, out of how many that match. The answer (JSON, columnar:
 // lib/runs/stage-points.ts) is kept per filter set in the view cache, so ten people opening a 100,000-point
 // view cost one read every few seconds.
+import { gzip } from "node:zlib";
 import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import { afterSql, countRuns, filterKey, runFromWhereSql } from "./list-runs";
@@ -11,6 +12,19 @@ import { toColumns, type StagePoint, type StagePoints } from "./stage-points";
 import { cachedViewResult } from "./view-cache";
 
 export const MAX_SCATTER_POINTS = 100_000;
+
+/** An answer encoded once: the JSON as UTF-8, and gzipped (GET /api/stages?encoding=gzip, what the dashboard asks for). */
+export interface EncodedBody {
+  json: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer>;
+}
+
+/** Compressed in libuv's thread pool: 5 MB take ~100 ms, off the event loop that serves the other requests. */
+export async function encodeBody(points: StagePoints): Promise<EncodedBody> {
+  const json = new TextEncoder().encode(JSON.stringify(points));
+  const zipped = await new Promise<Buffer>((resolve, reject) => gzip(json, (e, out) => (e ? reject(e) : resolve(out))));
+  return { json, gzip: new Uint8Array(zipped.buffer as ArrayBuffer, zipped.byteOffset, zipped.byteLength) };
+}
 
 const SELECT = Prisma.sql`SELECT s."runId" AS "runId", e."name" AS "runName", s."index" AS "stageIndex", s."technique" AS "technique", s."accuracy" AS "accuracy",
   s."latencyP50Ms" AS "latencyP50Ms", s."sizeBytes" AS "sizeBytes", s."macs" AS "macs"`;
@@ -27,11 +41,12 @@ async function queryPoints(db: Db, where: Prisma.Sql, order: Prisma.Sql, limit: 
 const RUNS_PER_CHUNK = 1_000;
 
 /**
- * The points of a view (the runs table's filters) as the JSON body GET /api/stages answers, UTF-8 encoded once
- * when computed (a 100,000-point view is ~5 MB: encoding it per request was most of the feed's own cost). Read in chunks of runs (a keyset walk of the view's default order, then those runs' stages), yielding to the
+ * The points of a view (the runs table's filters) as the bodies GET /api/stages answers, UTF-8 encoded and
+ * gzipped once when computed (a 100,000-point view is ~5 MB, ~1 MB gzipped: encoding it per request was most of
+ * the feed's own cost, and its bytes the rest: ten browsers fetching 5 MB each queue behind each other). Read in chunks of runs (a keyset walk of the view's default order, then those runs' stages), yielding to the
  * event loop between chunks: on SQLite one 100,000-row query would stall every other request for seconds.
  */
-export function stagePointsBody(db: Db, query: RunQuery, limit = MAX_SCATTER_POINTS): Promise<Uint8Array<ArrayBuffer>> {
+export function stagePointsBody(db: Db, query: RunQuery, limit = MAX_SCATTER_POINTS): Promise<EncodedBody> {
   return cachedViewResult(db, `stages|${limit}|${filterKey(query)}`, async () => {
     const matching = countRuns(db, query);
     const rows: StagePoint[] = [];
@@ -45,7 +60,7 @@ export function stagePointsBody(db: Db, query: RunQuery, limit = MAX_SCATTER_POI
       if (ids.length < RUNS_PER_CHUNK) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return new TextEncoder().encode(JSON.stringify(toColumns(rows, { limit, matching: await matching })));
+    return encodeBody(toColumns(rows, { limit, matching: await matching }));
   });
 }
 
@@ -62,7 +77,7 @@ async function stagesOf(db: Db, ids: string[]): Promise<StagePoint[]> {
 }
 
 export async function listStagePoints(db: Db, source: { query: RunQuery } | { ids: string[] }, limit = MAX_SCATTER_POINTS): Promise<StagePoints> {
-  if ("query" in source) return JSON.parse(new TextDecoder().decode(await stagePointsBody(db, source.query, limit))) as StagePoints;
+  if ("query" in source) return JSON.parse(new TextDecoder().decode((await stagePointsBody(db, source.query, limit)).json)) as StagePoints;
   // Named runs (the compare page: at most a few): always fresh, in the order asked.
   const rows = source.ids.length ? (await stagesOf(db, source.ids)).slice(0, limit) : [];
   const existing = new Set(rows.map((r) => r.runId));

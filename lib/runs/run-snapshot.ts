@@ -2,13 +2,15 @@
 // runs: five nested reads) cost ~5.7 ms of CPU per page at 100,000 runs, the largest share of a run page after
 // Next's own rendering. A finished run's stages and what hangs off them do not change, so those are kept per
 // process (`cachedParts`); the run's own row, its experiment (name, description, tags can change) and whether it
-// still exists are read on every request, with each stage's status and end — the version the cache is checked
+// still exists are read whenever the database's data version moved (view-cache.ts: ten people on one run page of
+// an idle lab cost one version read each), with each stage's status and end — the version the parts are checked
 // against. Every write to a stage ends with a status move (lib/runs/run-lifecycle.ts), so a run that is cancelled
 // while its worker finishes the stage, or a run sent back to the queue, changes the version and is read afresh.
 import { withoutLocation } from "../datasets/public-dataset";
 import type { Db } from "../db";
 import { notFound } from "../errors";
 import { CHILD_RUNS } from "./get-run";
+import { currentViewResult } from "./view-cache";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
 /** Snapshots are 5–50 kB: at most this many finished runs' parts are kept per process. */
@@ -61,7 +63,11 @@ async function cachedParts(db: Db, head: Head): Promise<Parts> {
  * The run as the browser sees it: plain JSON (dates as ISO strings, no server paths: artifacts', dataset's). The
  * stages, artifacts, metrics and children of a finished run are shared between calls: do not mutate them.
  */
-export async function runSnapshot(db: Db, id: string) {
+export function runSnapshot(db: Db, id: string): Promise<RunSnapshot> {
+  return currentViewResult(db, `run|${id}`, () => readSnapshot(db, id));
+}
+
+async function readSnapshot(db: Db, id: string) {
   const head = await readHead(db, id);
   if (!head) {
     cache.get(db)?.delete(id);

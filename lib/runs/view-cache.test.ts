@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Db } from "../db";
-import { cachedViewResult, VIEW_CACHE_MAX_STALE_MS, VIEW_CACHE_TTL_MS, forgetViewResults } from "./view-cache";
+import { cachedViewResult, currentViewResult, VIEW_CACHE_MAX_STALE_MS, VIEW_CACHE_TTL_MS, forgetViewResults } from "./view-cache";
 
 describe("cachedViewResult", () => {
   it("counts a filter set once per TTL, serves the stale count while one refresh runs, and never caches a failure", async () => {
@@ -89,6 +89,44 @@ describe("cachedViewResult", () => {
       await cachedViewResult(db, "a", count, versionOf);
       await vi.advanceTimersByTimeAsync(0);
       expect(count).toHaveBeenCalledTimes(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("currentViewResult", () => {
+  it("answers from the stored result only at the data version it was computed at, and within the TTL", async () => {
+    vi.useFakeTimers();
+    try {
+      const db = {} as Db;
+      let version: string | null = "v1";
+      const versionOf = vi.fn(async () => version);
+      let rows = ["a"];
+      const read = vi.fn(async () => rows);
+      // requests at one version share one read
+      expect(await Promise.all([currentViewResult(db, "p", read, versionOf), currentViewResult(db, "p", read, versionOf)])).toEqual([["a"], ["a"]]);
+      expect(read).toHaveBeenCalledTimes(1);
+      // a write moves the version: the very next request reads afresh, never the old rows
+      rows = ["b"];
+      version = "v2";
+      expect(await currentViewResult(db, "p", read, versionOf)).toEqual(["b"]);
+      expect(read).toHaveBeenCalledTimes(2);
+      // same version but older than the TTL: read again (a cached total inside it may have lagged)
+      vi.advanceTimersByTime(VIEW_CACHE_TTL_MS + 1);
+      await currentViewResult(db, "p", read, versionOf);
+      expect(read).toHaveBeenCalledTimes(3);
+      // an unreadable version: never cached
+      version = null;
+      await currentViewResult(db, "p", read, versionOf);
+      await currentViewResult(db, "p", read, versionOf);
+      expect(read).toHaveBeenCalledTimes(5);
+      // a failure is not kept
+      version = "v3";
+      const failing = vi.fn(async () => { throw new Error("db down"); });
+      await expect(currentViewResult(db, "q", failing, versionOf)).rejects.toThrow("db down");
+      await expect(currentViewResult(db, "q", failing, versionOf)).rejects.toThrow("db down");
+      expect(failing).toHaveBeenCalledTimes(2);
     } finally {
       vi.useRealTimers();
     }

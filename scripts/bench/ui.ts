@@ -3,16 +3,16 @@
 // on a free port, as npm start runs it: scripts/web-server.mjs, WEB_PROCESSES processes; builds first when .next is
 // missing), then measures
 //   - the home page's server response (GET /, the server-rendered runs table), sequential, p50/p95;
-//   - the read API under load with autocannon (10 connections, a mix of /api/runs views and /api/stages):
+//   - the read API under load (scripts/bench/load.ts: 10 keep-alive connections, a mix of /api/runs views and /api/stages):
 //     latency p50/p95 over every response;
 //   - each view on its own under load (10 connections, --view-duration seconds each, after one warm-up request): every runs-table filter,
-//     every sort in both directions, a deep page, the scatter's stage feed, a run page and the compare view;
+//     every sort in both directions, a deep page, the scatter's stage feed (gzipped as the dashboard fetches it, and as JSON), a run page and the compare view;
 //   - the home page's render time in Debian's Chromium: navigation start → table painted and the scatter's
 //     points drawn on the canvas (how many is reported: every measured stage of the view, up to 100,000).
 // The last line printed is one JSON object:
 //   {"bench":"ui","database":…,"webProcesses":…,"runs":…,"stages":…,"apiP50Ms":…,"apiP95Ms":…,"apiRps":…,"homeServerP50Ms":…,
 //    "homeServerP95Ms":…,"homeRenderMs":…,"homeScatterPointsDrawn":…,"views":{"<path>":{"p50Ms":…,"p95Ms":…}, …},"slowestViewP95Ms":…}
-// Options: --runs N (default 5000), --duration S (autocannon seconds, default 10), --connections N (default 10),
+// Options: --runs N (default 5000), --duration S (seconds of the API mix, default 10), --connections N (default 10),
 //          --view-duration S (default 3), --database URL (default: a scratch SQLite file), --skip-seed (the
 //          database is already seeded), --keep (keep the scratch database).
 import { spawnSync, type ChildProcess } from "node:child_process";
@@ -20,11 +20,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 import { chromium } from "@playwright/test";
 import { createDb } from "../../lib/db";
 import { childEnv, env, webProcesses } from "../../lib/env";
 import { seedUi } from "../seed-ui";
+import { closedLoopLoad } from "./load";
 import { spawnWebServer } from "../web-server.mjs";
 
 const option = (name: string) => {
@@ -118,19 +118,7 @@ async function main() {
     // 2. The read API under load.
     const apiPaths = ["/api/runs", "/api/runs?sort=accuracy", "/api/runs?technique=nas&page=5", "/api/runs?q=mobilenet&sort=size&dir=asc", "/api/runs?tag=mobile&status=succeeded", "/api/stages?technique=quantize"];
     for (const p of apiPaths) await warm(p);
-    const latencies: number[] = [];
-    let errors = 0;
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        { url: base, connections: CONNECTIONS, duration: DURATION, requests: apiPaths.map((p) => ({ method: "GET", path: p })) },
-        (err, res) => (err ? reject(err) : resolve(res)),
-      );
-      instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
-        if (status !== 200) errors++;
-        latencies.push(ms);
-      });
-    });
-    latencies.sort((a, b) => a - b);
+    const { latencies, errors, requestsPerSecond } = await closedLoopLoad({ base, paths: apiPaths, connections: CONNECTIONS, durationMs: DURATION * 1000 });
     if (errors) console.log(`bench-ui: ${errors} non-200 API responses`);
 
     // 2b. Each view alone under the same load: a slow view cannot hide in the mix's average.
@@ -145,7 +133,9 @@ async function main() {
       ...(["name", "status", "accuracy", "latency", "size"] as const).flatMap((sort) => [`/api/runs?sort=${sort}`, `/api/runs?sort=${sort}&dir=asc&page=${deepPage}`]),
       "/api/runs?status=failed", "/api/runs?technique=nas&page=5", "/api/runs?technique=cluster&sort=accuracy", "/api/runs?dataset=synthetic-10&sort=size",
       "/api/runs?tag=mobile&status=succeeded", "/api/runs?q=mobilenet&sort=size&dir=asc",
-      "/api/stages", "/api/stages?technique=quantize", `/api/stages?runs=${pick.slice(0, 5).join(",")}`,
+      // The scatter's feed as the dashboard fetches it (gzipped, decompressed in the browser), and as JSON for API clients.
+      "/api/stages?encoding=gzip", "/api/stages?technique=quantize&encoding=gzip", `/api/stages?runs=${pick.slice(0, 5).join(",")}&encoding=gzip`,
+      "/api/stages", "/api/stages?technique=quantize",
       `/runs/${newest.id}`, `/compare?runs=${pick.slice(0, 4).join(",")}`,
     ];
     const views: Record<string, { p50Ms: number; p95Ms: number; errors: number }> = {};
@@ -153,16 +143,7 @@ async function main() {
       // Warmed first, its answers awaited: the view's caches (count, scatter points) are filled in each process, as
       // they are after its first visitors; what is measured is the steady state, with refreshes of stale entries included.
       await warm(p);
-      const ms: number[] = [];
-      let failed = 0;
-      await new Promise<autocannon.Result>((resolve, reject) => {
-        const instance = autocannon({ url: base + p, connections: CONNECTIONS, duration: VIEW_DURATION }, (err, res) => (err ? reject(err) : resolve(res)));
-        instance.on("response", (_client: unknown, status: number, _bytes: number, t: number) => {
-          if (status !== 200) failed++;
-          ms.push(t);
-        });
-      });
-      ms.sort((a, b) => a - b);
+      const { latencies: ms, errors: failed } = await closedLoopLoad({ base, paths: [p], connections: CONNECTIONS, durationMs: VIEW_DURATION * 1000 });
       views[p] = { p50Ms: round(quantile(ms, 0.5)), p95Ms: round(quantile(ms, 0.95)), errors: failed };
       console.log(`bench-ui: ${p} p50 ${views[p].p50Ms} ms, p95 ${views[p].p95Ms} ms${failed ? `, ${failed} errors` : ""}`);
     }
@@ -198,7 +179,7 @@ async function main() {
       stages: seeded.stages,
       apiP50Ms: round(quantile(latencies, 0.5)),
       apiP95Ms: round(quantile(latencies, 0.95)),
-      apiRps: round(result.requests.average),
+      apiRps: round(requestsPerSecond),
       apiRequests: latencies.length,
       apiErrors: errors,
       homeServerP50Ms: round(quantile(home, 0.5)),
