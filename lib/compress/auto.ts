@@ -25,6 +25,7 @@ import { AutoParams, autoDescriptor } from "./auto.schema";
 import { throwIfCancelled } from "./cancel";
 import type { ChildRun } from "./descriptor";
 import { distillationLoss } from "./distill";
+import { teacherLogits } from "./teacher-logits";
 import { classifierObjective, fineTune } from "./fine-tune";
 import { onParetoFront } from "../ml/pareto";
 import { buildNasModel, configKey, type NasConfig } from "./nas-space";
@@ -127,6 +128,8 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
   ctx.log(`auto: baseline validation top-1 ${(baselineVal * 100).toFixed(2)}%, budget ${params.maxAccuracyDrop} pp, objective ${params.objective}, ${space.length} students in the space, ${params.budgetMinutes} min`);
 
   const probes: Probe[] = [];
+  // One teacher for every probe: its logits over the training split are computed once (teacher-logits.ts).
+  const teach = await teacherLogits(ctx.baseline, ctx, ctx.train);
   const distil = async (student: tf.LayersModel, epochs: number | undefined, salt: number) => {
     await fineTune(
       { ...ctx, onProgress: (p) => ctx.onProgress({ ...p, phase: "training", stageFraction: fraction() }) },
@@ -136,8 +139,8 @@ async function apply(input: tf.LayersModel, params: AutoParams, ctx: TechniqueCo
         record: false,
         seedOffset: salt,
         // The baseline teaches in inference mode and gets no gradient.
-        loss: ({ logits, labels, images }) =>
-          distillationLoss(logits, ctx.baseline.apply(images, { training: false }) as tf.Tensor2D, labels, { temperature: params.temperature, alpha: params.alpha, numClasses: ctx.numClasses, labelSmoothing: ctx.training.labelSmoothing }),
+        loss: (batch) =>
+          distillationLoss(batch.logits, teach(batch), batch.labels, { temperature: params.temperature, alpha: params.alpha, numClasses: ctx.numClasses, labelSmoothing: ctx.training.labelSmoothing }),
       },
     );
   };

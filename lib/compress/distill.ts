@@ -8,6 +8,7 @@ import { DistillParams, distillDescriptor } from "./distill.schema";
 import { classifierObjective, crossEntropy, fineTune } from "./fine-tune";
 import { cloneModel } from "./model-graph";
 import { throwIfCancelled } from "./cancel";
+import { teacherLogits } from "./teacher-logits";
 import type { StageResult, Technique, TechniqueContext } from "./types";
 
 /** The distillation loss on a batch of logits (mean over the batch). Pure: the unit test checks it by hand. */
@@ -55,13 +56,13 @@ async function apply(model: tf.LayersModel, params: DistillParams, ctx: Techniqu
   const teacherName = params.teacher === "run" ? `run ${params.teacherRunId} (${teacher.name})` : teacher.name;
   ctx.log(`distill: ${teacherName} → ${params.student === "input" ? "input model" : `${params.student} (width ${params.width})`}, T=${params.temperature}, α=${params.alpha}`);
   try {
+    // The teacher runs in inference mode (moving BN statistics) and gets no gradient: it is not in `variables`.
+    const teach = await teacherLogits(teacher, ctx, ctx.train);
     const { valAccuracy } = await fineTune(ctx, {
       ...classifierObjective(student),
       epochs: params.epochs,
       learningRate: params.learningRate,
-      // The teacher runs in inference mode (moving BN statistics) and gets no gradient: it is not in `variables`.
-      loss: ({ logits, labels, images }) =>
-        distillationLoss(logits, teacher.apply(images, { training: false }) as tf.Tensor2D, labels, { ...params, numClasses: ctx.numClasses, labelSmoothing: ctx.training.labelSmoothing }),
+      loss: (batch) => distillationLoss(batch.logits, teach(batch), batch.labels, { ...params, numClasses: ctx.numClasses, labelSmoothing: ctx.training.labelSmoothing }),
       checkpoint: "distill",
     });
     return {

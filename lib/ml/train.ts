@@ -32,6 +32,8 @@ export interface LossInput {
   logits: tf.Tensor2D;
   labels: tf.Tensor1D;
   images: tf.Tensor4D;
+  /** Where the batch's examples are in the training split (what a loss with per-example values looks up). */
+  indices: ArrayLike<number>;
 }
 
 /** The run's training settings, as every stage trains with them (a stage may override epochs and learning rate). */
@@ -215,14 +217,14 @@ interface Decay {
  */
 export function trainStep(
   objective: Objective, optimizer: tf.Optimizer, decayed: tf.Variable[], x: tf.Tensor4D, y: tf.Tensor1D,
-  loss: (i: LossInput) => tf.Scalar, decay: Decay,
+  loss: (i: LossInput) => tf.Scalar, decay: Decay, indices: ArrayLike<number>,
 ): [tf.Scalar, tf.Scalar] {
   return tf.tidy(() => {
     let correct!: tf.Scalar;
     const { value, grads } = tf.variableGrads(() => {
       const logits = objective.logits(x);
       correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")) as tf.Scalar);
-      return loss({ logits, labels: y, images: x });
+      return loss({ logits, labels: y, images: x, indices });
     }, objective.variables);
     if (decay.l2) for (const v of decayed) if (grads[v.name]) grads[v.name] = tf.add(grads[v.name], tf.mul(v, decay.l2));
     optimizer.applyGradients(grads);
@@ -336,7 +338,7 @@ export async function trainObjective(objective: Objective, trainSplit: ImageSpli
         let lossValue: tf.Scalar;
         let correct: tf.Scalar;
         try {
-          [lossValue, correct] = trainStep(objective, optimizer, decayed, x, y, loss, decay);
+          [lossValue, correct] = trainStep(objective, optimizer, decayed, x, y, loss, decay, order.subarray(start, end));
         } finally {
           x.dispose();
           y.dispose();
