@@ -100,7 +100,10 @@ test("launch with a preset, watch it live, see it on the scatter, filter, re-run
   await page.getByTestId("compare-selected").click();
   await expect(page).toHaveURL(/\/compare\?run=/);
   await expect(page.getByTestId("compare-stages").locator(".panel")).toHaveCount(2);
-  await expect(page.getByTestId("param-diff")).toContainText("training.epochs");
+  // A re-run repeats its configuration: nothing differs, and the shared settings are folded away, one click open.
+  await expect(page.getByTestId("param-diff")).toContainText("No setting differs");
+  await page.getByTestId("param-same").locator("summary").click();
+  await expect(page.getByTestId("param-same").getByRole("cell", { name: "training.epochs", exact: true })).toBeVisible();
   await expect(page.getByTestId("scatter")).toHaveAttribute("data-points", String(2 * measured));
   await page.screenshot({ path: "docs/dashboard-compare.png", fullPage: true });
 

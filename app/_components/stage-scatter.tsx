@@ -124,7 +124,10 @@ export function StageScatter({ apiQuery, initial, height = 340 }: { apiQuery?: s
     for (const t of xTicks) {
       const x = sx(t);
       ctx.beginPath(); ctx.moveTo(x, MARGIN.top); ctx.lineTo(x, MARGIN.top + h); ctx.stroke();
-      ctx.fillText(AXES[axis].fmt(t), x, MARGIN.top + h + 16);
+      // kept inside the canvas: the last tick's label would be cut at the right edge
+      const label = AXES[axis].fmt(t);
+      const half = ctx.measureText(label).width / 2;
+      ctx.fillText(label, Math.min(Math.max(x, half), MARGIN.left + w + MARGIN.right - half), MARGIN.top + h + 16);
     }
     ctx.textAlign = "right";
     for (const t of yTicks) {

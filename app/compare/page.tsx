@@ -1,7 +1,7 @@
 // /compare?runs=a,b,… — 2 to 10 runs side by side: their stage tables, one scatter, and the settings they
 // differ in (highlighted).
 import Link from "next/link";
-import { diffParams } from "@/lib/dashboard/param-diff";
+import { diffParams, type DiffRow } from "@/lib/dashboard/param-diff";
 import { db } from "@/lib/db";
 import { getRunsForCompare, recentRunChoices } from "@/lib/runs/get-runs-for-compare";
 import { parseRunIds } from "@/lib/runs/run-query";
@@ -42,23 +42,40 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         ))}
       </div>
 
-      <h2>Parameters <span className="muted small">({differing} of {diff.length} differ{differing ? ", highlighted" : ""})</span></h2>
-      <div className="table-scroll">
-        <table className="data compact" data-testid="param-diff">
-          <thead>
-            <tr><th>Setting</th>{runs.map((r) => <th key={r.id}><Link href={`/runs/${r.id}`}>{r.experiment.name}</Link></th>)}</tr>
-          </thead>
-          <tbody>
-            {diff.map((d) => (
-              <tr key={d.key} data-differs={d.differs ? "true" : undefined}>
-                <td className="mono">{d.key}</td>
-                {d.values.map((v, i) => <td key={i} className={`mono${d.differs ? " diff" : ""}`}>{v ?? <span className="muted">—</span>}</td>)}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <h2>Parameters <span className="muted small">({differing} of {diff.length} differ)</span></h2>
+      {/* What differs first; the settings every run shares folded away (MLflow's "show diff only"). */}
+      {differing ? (
+        <ParamTable runs={runs} rows={diff.filter((d) => d.differs)} testId="param-diff" />
+      ) : (
+        <p className="muted" data-testid="param-diff">No setting differs: these runs repeat one configuration.</p>
+      )}
+      {differing < diff.length ? (
+        <details className="pareto-list" data-testid="param-same">
+          <summary>{diff.length - differing} setting{diff.length - differing === 1 ? "" : "s"} the same in every run</summary>
+          <ParamTable runs={runs} rows={diff.filter((d) => !d.differs)} />
+        </details>
+      ) : null}
     </>
+  );
+}
+
+function ParamTable({ runs, rows, testId }: { runs: { id: string; experiment: { name: string } }[]; rows: DiffRow[]; testId?: string }) {
+  return (
+    <div className="table-scroll">
+      <table className="data compact" data-testid={testId}>
+        <thead>
+          <tr><th>Setting</th>{runs.map((r) => <th key={r.id}><Link href={`/runs/${r.id}`}>{r.experiment.name}</Link></th>)}</tr>
+        </thead>
+        <tbody>
+          {rows.map((d) => (
+            <tr key={d.key} data-differs={d.differs ? "true" : undefined}>
+              <td className="mono">{d.key}</td>
+              {d.values.map((v, i) => <td key={i} className={`mono${d.differs ? " diff" : ""}`}>{v ?? <span className="muted">—</span>}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -5,9 +5,10 @@
 // total, or the scatter, may lag new runs by a few seconds) while one refresh runs for everyone. Only the first
 // request for a filter set waits. A result older than VIEW_CACHE_MAX_STALE_MS is not served at all: a view nobody
 // opened for a minute is counted afresh (its first request waits), so a page never shows a total from minutes ago
-// beside rows from now. The table's rows themselves are always fresh. A refresh first reads the database's data
-// version (lib/data-version.ts): unchanged since the result was computed, the result is still right and is kept
-// as fresh without recomputing it (the scatter's 100,000 points are not re-read while nothing is written).
+// beside rows from now. A refresh first reads the database's data version (lib/data-version.ts): unchanged since
+// the result was computed, the result is still right and is kept as fresh without recomputing it (the scatter's
+// 100,000 points are not re-read while nothing is written). What a page shows as current — the table's rows, a
+// run, the compared runs — goes through currentViewResult below instead: shared only at the same data version.
 import type { Db } from "../db";
 import { dataVersion } from "../data-version";
 

@@ -8,7 +8,8 @@
 // Options: --limit N (training images; default all 60,000), --test N (test images; default all 10,000),
 //   --epochs N (baseline epochs, default 8), --student-epochs N (distillation epochs per student, default 6),
 //   --budget-minutes M (the auto stage's search budget, default 80), --max-drop PP (default 1), --students N (4),
-//   --objective size|latency, --sparsity-steps N (2), --seed N, --keep (keep the bench's database and artifacts).
+//   --objective size|latency, --sparsity-steps N (2), --widths a,b,… --depths a,b,… --expansions a,b,… (the student
+//   space; default 0.35,0.5,0.75 / 1,2 / 2,4,6), --seed N, --keep (keep the bench's database and artifacts).
 // Needs Redis (createExperiment queues the run; the bench takes the job itself and removes its keys afterwards).
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -19,6 +20,7 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const num = (name: string, fallback: number) => Number(option(name) ?? fallback);
+const list = (name: string, fallback: number[]) => option(name)?.split(",").map(Number) ?? fallback;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 // A database, artifact folder and queue prefix of the bench's own, set before anything of the lab reads its settings
@@ -51,10 +53,10 @@ async function main() {
     students: num("students", 4),
     epochs: num("student-epochs", 6),
     sparsitySteps: num("sparsity-steps", 2),
-    // Students of 36–75 KB as INT8 files: the bisection's middle is near the 64 KB the bar asks for.
-    widths: [0.35, 0.5, 0.75],
-    depths: [1, 2],
-    expansions: [2, 4, 6],
+    // Students of 36–113 KB as INT8 files by default: the bisection's middle is near the 64 KB the bar asks for.
+    widths: list("widths", [0.35, 0.5, 0.75]),
+    depths: list("depths", [1, 2]),
+    expansions: list("expansions", [2, 4, 6]),
   };
   const input = CreateExperiment.parse({
     name: `bench:auto ${new Date().toISOString()}`,
