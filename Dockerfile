@@ -25,4 +25,4 @@ ENV HOST=0.0.0.0
 # WEB_PROCESSES `next start` processes on one port (scripts/web-server.mjs, as npm start runs it): one process serves
 # one request at a time, so give it the cores the container gets (`docker run -e WEB_PROCESSES=4`).
 ENV WEB_PROCESSES=2
-CMD ["node", "scripts/web-server.mjs", "0.0.0.0", "3000"]
+CMD ["sh", "-c", "exec node scripts/web-server.mjs 0.0.0.0 3000 \"$WEB_PROCESSES\""]

@@ -24,8 +24,8 @@ describe("Dockerfile", () => {
   it("binds every address explicitly, with HOST saying so, so that the server demands LAB_PASSWORD", () => {
     expect(instructions).toContain("ENV HOST=0.0.0.0");
     const cmd = JSON.parse(instructions.find((l) => l.startsWith("CMD "))!.slice(4)) as string[];
-    // scripts/web-server.mjs HOST PORT: next start in WEB_PROCESSES processes, as npm start runs it
-    expect(cmd.slice(1, 3)).toEqual(["scripts/web-server.mjs", "0.0.0.0"]);
+    // scripts/web-server.mjs HOST PORT PROCESSES: next start in WEB_PROCESSES processes, as npm start runs it
+    expect(cmd.at(-1)).toBe('exec node scripts/web-server.mjs 0.0.0.0 3000 "$WEB_PROCESSES"');
     expect(instructions.some((l) => /^ENV WEB_PROCESSES=\d+$/.test(l))).toBe(true);
   });
 });

@@ -50,9 +50,8 @@ function primary(host, port, processes) {
   for (let i = 0; i < processes; i++) cluster.fork();
 }
 
-// Run directly: `node scripts/web-server.mjs HOST PORT [PROCESSES]`, PROCESSES defaulting to WEB_PROCESSES (the
-// Docker image's CMD sets it through the environment, which `docker run -e` can change).
+// Run directly: `node scripts/web-server.mjs HOST PORT PROCESSES` (the Docker image passes its WEB_PROCESSES).
 if (process.argv[1] === self) {
-  const [host, port, processes = process.env.WEB_PROCESSES] = process.argv.slice(2);
+  const [host, port, processes] = process.argv.slice(2);
   primary(host, port, Math.max(1, Number(processes) || 1));
 }
