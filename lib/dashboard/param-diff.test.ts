@@ -22,4 +22,17 @@ describe("diffParams", () => {
       { key: "pipeline.1.technique", values: [null, "prune"], differs: true },
     ]);
   });
+
+  it("groups array entries by index in numeric order, whichever run introduced them", () => {
+    const stage = (technique: string) => ({ technique, params: { epochs: 1 } });
+    const rows = diffParams([
+      { pipeline: Array.from({ length: 11 }, (_, i) => stage(i ? "prune" : "baseline")), seed: 1 },
+      { pipeline: Array.from({ length: 12 }, (_, i) => stage(i ? "quantize" : "baseline")), seed: 2 },
+    ]);
+    const keys = rows.map((r) => r.key);
+    expect(keys.slice(0, 4)).toEqual(["pipeline.0.params.epochs", "pipeline.0.technique", "pipeline.1.params.epochs", "pipeline.1.technique"]);
+    expect(keys.indexOf("pipeline.10.technique")).toBeGreaterThan(keys.indexOf("pipeline.9.technique"));
+    expect(keys.slice(-3)).toEqual(["pipeline.11.params.epochs", "pipeline.11.technique", "seed"]);
+    expect(rows.find((r) => r.key === "pipeline.11.technique")?.values).toEqual([null, "quantize"]);
+  });
 });
