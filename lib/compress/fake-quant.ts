@@ -1,10 +1,12 @@
 // Fake quantization with a straight-through estimator (Jacob et al., 2018; tfmot's default 8-bit scheme),
 // matching the INT8 exporter's arithmetic (lib/onnx/quantize-weights.ts) so that what QAT trains is what ORT runs:
-//   weights: symmetric per output channel, scale = max|w| / 127, q ∈ [−127, 127], round half to even;
+//   weights: symmetric per output channel, scale = max|w| / qmax, q ∈ [−qmax, qmax], round half to even, qmax 127
+//   or 63 on hosts where ONNX Runtime's x86 kernels saturate (lib/onnx/int8-weight-range.ts);
 //   activations: per tensor, asymmetric, range widened to include 0, uint8 [0, 255] (or int8 [−128, 127]).
 // The forward pass rounds; the backward pass lets gradients through unchanged (weights) or only where the
 // input was inside the representable range (activations, i.e. clipped values get no gradient).
 import * as tf from "@tensorflow/tfjs";
+import { int8WeightMax } from "../onnx/int8-weight-range";
 
 /** customGrad's `save` (typed loosely by tfjs as one of the variadic inputs). */
 type Save = (tensors: tf.Tensor[]) => void;
@@ -19,13 +21,14 @@ export function reductionAxes(layerClass: string): number[] {
 /** Weights rounded to their per-channel int8 grid (forward); identity gradient (backward). */
 export function fakeQuantWeights(w: tf.Tensor, layerClass: string): tf.Tensor {
   const axes = reductionAxes(layerClass);
+  const qmax = int8WeightMax();
   const op = tf.customGrad((x, save) => {
     const t = x as tf.Tensor;
     (save as unknown as Save)([t]);
     const maxAbs = tf.max(tf.abs(t), axes, true);
     // An all-zero channel (pruned) keeps scale 1, as the exporter does; its values stay 0.
-    const scale = tf.where(tf.greater(maxAbs, 0), tf.div(maxAbs, 127), tf.onesLike(maxAbs));
-    const value = tf.mul(tf.clipByValue(tf.round(tf.div(t, scale)), -127, 127), scale);
+    const scale = tf.where(tf.greater(maxAbs, 0), tf.div(maxAbs, qmax), tf.onesLike(maxAbs));
+    const value = tf.mul(tf.clipByValue(tf.round(tf.div(t, scale)), -qmax, qmax), scale);
     return { value, gradFunc: (dy: tf.Tensor) => dy };
   });
   return op(w);

@@ -11,6 +11,7 @@ import { calibrationImages, quantize } from "./quantize";
 import { QuantizeParams } from "./quantize.schema";
 import { data, liveTensors, testContext, tinyModel, weightTensors, testBackend } from "./test-util";
 import { reductionAxes } from "./fake-quant";
+import { int8WeightMax } from "../onnx/int8-weight-range";
 
 let trained: tf.LayersModel;
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   await fineTune(ctx, { ...classifierObjective(trained), record: false });
 }, 120_000);
 
-/** Per output channel: how far each weight is from `reference`, in units of half its int8 step (max|ref_c|/127/2).
+/** Per output channel: how far each weight is from `reference`, in units of half its int8 step (max|ref_c|/qmax/2).
  *  At most 1 when the weights are the reference rounded to its grid. */
 function gridError(model: tf.LayersModel, reference: Float32Array[]): number {
   let worst = 0;
@@ -36,7 +37,7 @@ function gridError(model: tf.LayersModel, reference: Float32Array[]): number {
     const maxAbs = new Float64Array(channels);
     for (let i = 0; i < ref.length; i++) maxAbs[i % channels] = Math.max(maxAbs[i % channels], Math.abs(ref[i]));
     for (let i = 0; i < values.length; i++) {
-      const halfStep = (maxAbs[i % channels] || 1) / 127 / 2;
+      const halfStep = (maxAbs[i % channels] || 1) / int8WeightMax() / 2;
       worst = Math.max(worst, Math.abs(values[i] - ref[i]) / halfStep);
     }
   });
@@ -47,7 +48,7 @@ const meanAbs = (x: Float32Array) => x.reduce((a, v) => a + Math.abs(v), 0) / x.
 
 const kernelsOf = (m: tf.LayersModel) => kernelLayers(m).map((l) => kernelVariable(l)!.dataSync().slice() as Float32Array);
 
-/** Weights that are not k·max|w_c|/127 for an integer k in [−127, 127] (per output channel c). */
+/** Weights that are not k·max|w_c|/qmax for an integer k in [−qmax, qmax] (per output channel c). */
 function offGrid(model: tf.LayersModel): number {
   let off = 0;
   for (const layer of kernelLayers(model)) {
@@ -58,7 +59,7 @@ function offGrid(model: tf.LayersModel): number {
     const maxAbs = new Float64Array(channels);
     for (let i = 0; i < values.length; i++) maxAbs[i % channels] = Math.max(maxAbs[i % channels], Math.abs(values[i]));
     for (let i = 0; i < values.length; i++) {
-      const k = maxAbs[i % channels] ? (values[i] / maxAbs[i % channels]) * 127 : 0;
+      const k = maxAbs[i % channels] ? (values[i] / maxAbs[i % channels]) * int8WeightMax() : 0;
       if (Math.abs(k - Math.round(k)) > 1e-3) off++;
     }
   }

@@ -13,6 +13,7 @@ import { splitAsFloat } from "../ml/tensors";
 import { calibrate } from "../onnx/calibrate";
 import { buildGraph, calibrationKey } from "../onnx/export";
 import type { QuantizationParams } from "../onnx/quantize";
+import { int8WeightBits } from "../onnx/int8-weight-range";
 import { activationQParams, fakeQuantActivation, fakeQuantWeights } from "./fake-quant";
 import { controlAccuracy, type AccuracyControl } from "./accuracy-control";
 import { clusterKernel, sharedKernel, type ClusteredKernel } from "./cluster";
@@ -191,7 +192,7 @@ async function apply(input: tf.LayersModel, params: QuantizeParams, ctx: Techniq
       }
     }
     await ctx.onProgress({ phase: "calibrating", stageFraction: 1 });
-    return { model, precision: "int8", quantization, details: { mode: params.mode, calibration: params.calibration, foldedBatchNorms: folded, calibrationImages: quantization.calibrationImages, ...(preservedLayers ? { qatPreserved: preservedLayers } : {}), ...(accuracyControl ? { accuracyControl } : {}) } };
+    return { model, precision: "int8", quantization, details: { mode: params.mode, calibration: params.calibration, weightBits: int8WeightBits(), foldedBatchNorms: folded, calibrationImages: quantization.calibrationImages, ...(preservedLayers ? { qatPreserved: preservedLayers } : {}), ...(accuracyControl ? { accuracyControl } : {}) } };
   } catch (e) {
     model.dispose();
     throw e;

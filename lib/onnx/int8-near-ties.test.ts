@@ -15,6 +15,7 @@ import { splitAsFloat } from "../ml/tensors";
 import { train } from "../ml/train";
 import { calibrate } from "./calibrate";
 import { exportOnnxWithPlan, type QuantizationPlan } from "./export";
+import { int8WeightMax } from "./int8-weight-range";
 import { compareInt8, INT8_MIN_AGREEMENT, OnnxVerificationError, verifyInt8 } from "./verify";
 
 const DIR = "/usr/share/datasets/fashion-mnist";
@@ -39,8 +40,10 @@ describe.skipIf(!existsSync(DIR))("INT8 check on a weakly trained MobileNetV2 st
     const { images, shape } = splitAsFloat(data.test, 1_000);
     const ok = await verifyInt8(model, bytes, plan!, images, shape);
     console.log(`near-ties: raw agreement ${ok.top1Agreement}, beyond ties ${ok.agreementBeyondTies}, ${ok.nearTieFlips} near-tie flips below ${ok.nearTieBound}, max |diff| ${ok.maxAbsDiff}`);
-    // The raw agreement is what failed this student before near-ties were counted.
-    expect(ok.top1Agreement).toBeLessThan(INT8_MIN_AGREEMENT);
+    // The raw agreement is what failed this student before near-ties were counted (98.0 % with 8-bit weights;
+    // 99.2 % with this host's 7-bit ones, lib/onnx/int8-weight-range.ts): flips below the bound are what is excused.
+    if (int8WeightMax() === 127) expect(ok.top1Agreement).toBeLessThan(INT8_MIN_AGREEMENT);
+    expect(ok.nearTieFlips!).toBeGreaterThan(0);
     expect(ok.agreementBeyondTies).toBeGreaterThanOrEqual(INT8_MIN_AGREEMENT);
     // Every flip excused is one whose margin is below the bound, and the bound is small against a typical margin.
     expect(ok.nearTieBound!).toBeGreaterThan(0);

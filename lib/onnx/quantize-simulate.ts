@@ -2,7 +2,7 @@
  * The INT8 export simulated in tfjs, in float arithmetic with QDQ semantics: every activation the exporter
  * quantizes is rounded to its grid and back — `(clip(round(x / s) + zp, qmin, qmax) − zp) · s`, with the scale and
  * zero point the file holds (`QuantizationPlan`) — and every Conv/Dense kernel is put on its per-channel int8 grid
- * with the exporter's formula (scale = max|w| / 127), except the layers the export left FP32. ORT runs the same quantization with integer kernels, so
+ * with the exporter's formula (scale = max|w| / 127, or / 63: lib/onnx/int8-weight-range.ts), except the layers the export left FP32. ORT runs the same quantization with integer kernels, so
  * the two must agree up to requantization rounding: comparing them checks the export, not the cost of INT8
  * (that is the FP32 model vs ORT, measured separately).
  *

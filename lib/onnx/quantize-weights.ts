@@ -1,12 +1,14 @@
 /**
  * The integer arithmetic of INT8 export, kept free of graph code so it can be unit-tested.
  * Conventions follow ONNX Runtime's quantization tool (QDQ format):
- *   - weights: int8, symmetric (zero point 0) per output channel, range [-127, 127];
+ *   - weights: int8, symmetric (zero point 0) per output channel, range [-127, 127], or [-63, 63] on hosts
+ *     where ONNX Runtime's x86 kernels saturate (int8-weight-range.ts);
  *   - activations: per tensor, asymmetric, uint8 (default) or int8, range always including 0 so that
  *     zero (padding, ReLU floor) is exactly representable;
  *   - biases: int32 with scale = input_scale · weight_scale[c] and zero point 0.
  * ONNX quantization is y = saturate(round(x / scale) + zero_point); round half to even.
  */
+import { int8WeightMax } from "./int8-weight-range";
 
 export type ActivationType = "uint8" | "int8";
 
@@ -49,7 +51,7 @@ export interface PerChannelWeights {
  * i.e. ONNX axis 0 for OIHW conv weights, grouped depthwise weights and Gemm B with transB=1).
  * An all-zero channel (pruned filter) gets scale 1 so every scale stays positive.
  */
-export function quantizeWeightsPerChannel(w: Float32Array, channels: number): PerChannelWeights {
+export function quantizeWeightsPerChannel(w: Float32Array, channels: number, qmax: number = int8WeightMax()): PerChannelWeights {
   const per = w.length / channels;
   if (!Number.isInteger(per)) throw new Error(`INT8: ${w.length} weights do not split into ${channels} channels`);
   const q = new Int8Array(w.length);
@@ -57,9 +59,9 @@ export function quantizeWeightsPerChannel(w: Float32Array, channels: number): Pe
   for (let c = 0; c < channels; c++) {
     let maxAbs = 0;
     for (let j = 0; j < per; j++) maxAbs = Math.max(maxAbs, Math.abs(w[c * per + j]));
-    const s = maxAbs > 0 ? Math.fround(maxAbs / 127) : 1;
+    const s = maxAbs > 0 ? Math.fround(maxAbs / qmax) : 1;
     scales[c] = s;
-    for (let j = 0; j < per; j++) q[c * per + j] = clamp(roundHalfEven(w[c * per + j] / s), -127, 127);
+    for (let j = 0; j < per; j++) q[c * per + j] = clamp(roundHalfEven(w[c * per + j] / s), -qmax, qmax);
   }
   return { q, scales };
 }
