@@ -1,13 +1,14 @@
 // /compare?runs=a,b,… — 2 to 10 runs side by side: their stage tables, one scatter, and the settings they
 // differ in (highlighted).
 import Link from "next/link";
-import { diffParams, type DiffRow } from "@/lib/dashboard/param-diff";
+import { diffParams } from "@/lib/dashboard/param-diff";
 import { db } from "@/lib/db";
 import { getRunsForCompare, recentRunChoices } from "@/lib/runs/get-runs-for-compare";
 import { parseRunIds } from "@/lib/runs/run-query";
 import { StageScatter } from "../_components/stage-scatter";
 import { StatusBadge } from "../_components/status-badge";
 import { StageTable } from "../runs/[id]/stage-table";
+import { ParamTable } from "./param-table";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +18,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   if (runs.length < 2) return <Picker chosen={runs.map((r) => r.id)} missing={ids.filter((id) => !runs.some((r) => r.id === id))} />;
   const diff = diffParams(runs.map((r) => r.settings));
   const differing = diff.filter((d) => d.differs).length;
+  const names = runs.map((r) => ({ id: r.id, experiment: { name: r.experiment.name } }));
   return (
     <>
       <div className="row">
@@ -45,37 +47,17 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <h2>Parameters <span className="muted small">({differing} of {diff.length} differ)</span></h2>
       {/* What differs first; the settings every run shares folded away (MLflow's "show diff only"). */}
       {differing ? (
-        <ParamTable runs={runs} rows={diff.filter((d) => d.differs)} testId="param-diff" />
+        <ParamTable runs={names} rows={diff.filter((d) => d.differs)} testId="param-diff" />
       ) : (
         <p className="muted" data-testid="param-diff">No setting differs: these runs repeat one configuration.</p>
       )}
       {differing < diff.length ? (
         <details className="pareto-list" data-testid="param-same">
           <summary>{diff.length - differing} setting{diff.length - differing === 1 ? "" : "s"} the same in every run</summary>
-          <ParamTable runs={runs} rows={diff.filter((d) => !d.differs)} />
+          <ParamTable runs={names} rows={diff.filter((d) => !d.differs)} />
         </details>
       ) : null}
     </>
-  );
-}
-
-function ParamTable({ runs, rows, testId }: { runs: { id: string; experiment: { name: string } }[]; rows: DiffRow[]; testId?: string }) {
-  return (
-    <div className="table-scroll">
-      <table className="data compact" data-testid={testId}>
-        <thead>
-          <tr><th>Setting</th>{runs.map((r) => <th key={r.id}><Link href={`/runs/${r.id}`}>{r.experiment.name}</Link></th>)}</tr>
-        </thead>
-        <tbody>
-          {rows.map((d) => (
-            <tr key={d.key} data-differs={d.differs ? "true" : undefined}>
-              <td className="mono">{d.key}</td>
-              {d.values.map((v, i) => <td key={i} className={`mono${d.differs ? " diff" : ""}`}>{v ?? <span className="muted">—</span>}</td>)}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 

@@ -1,3 +1,4 @@
+"use client";
 // The per-stage comparison table: every stage against the baseline, with the worker's verdict on the run's
 // requirements (value, limit, pass per requirement) and the stage to ship marked.
 import type { StageComparisonRow, StageMetrics, Check } from "@/lib/dashboard/stage-comparison";
