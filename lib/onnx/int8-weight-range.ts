@@ -35,5 +35,5 @@ export function int8WeightMax(): Int8WeightMax {
   return hostMax;
 }
 
-/** Bits of the weight grid, for stage details and model cards. */
+/** Bits of the weight grid, as the quantize stage records it in its details. */
 export const int8WeightBits = (): 7 | 8 => (int8WeightMax() === 63 ? 7 : 8);
