@@ -1,7 +1,7 @@
 // Sensitivity analysis as a user sees it: an analyze stage's per-layer charts on the run page (INT8 sensitivity
 // bars, shares of params / MACs / ORT time, accuracy-vs-sparsity curves), its CSV/JSON downloads, and a prune
 // stage that allocates its sparsity from measured curves, showing the per-layer values it chose.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./lab-test";
 
 const NAME = `e2e analysis ${Date.now().toString(36)}`;
 test.setTimeout(900_000);

@@ -1,7 +1,7 @@
 // The auto stage as a user sees it: its probes are child runs, on the run page's scatter (validation top-1 of each
 // INT8 file against its size, latency or MACs, with the Pareto front and the chosen one as its own series) and in
 // a table with the chosen one marked; each links to its own page.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./lab-test";
 
 const NAME = `e2e auto ${Date.now().toString(36)}`;
 test.setTimeout(900_000);

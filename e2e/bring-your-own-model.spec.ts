@@ -1,8 +1,11 @@
 // Bring your own model as a user does it: upload the PyTorch-exported ResNet on the Models page, launch
 // baseline(load) → prune structured → INT8 from the form, download the INT8 ONNX and run it in onnxruntime-node.
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./lab-test";
 import * as ort from "onnxruntime-node";
+
+// Upload check, a pruning fine-tune and calibration on this 2-core machine: minutes, not the default 5.
+test.setTimeout(900_000);
 
 const FIXTURE = path.join(process.cwd(), "test", "fixtures", "models", "resnet-fmnist.onnx");
 

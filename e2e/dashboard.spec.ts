@@ -1,7 +1,7 @@
 // The dashboard as a user walks it: form with a preset → live run → re-run → the scatter shows their stages →
 // filter the runs table → download it as CSV → compare the two runs. Screenshots of every page go to docs/.
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./lab-test";
 
 const NAME = `e2e dash ${Date.now().toString(36)}`;
 // Generous: on 2 shared cores a 4-stage pipeline can take several minutes when other work competes for them.

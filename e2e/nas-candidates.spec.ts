@@ -1,6 +1,6 @@
 // Architecture search as a user sees it: a NAS stage's candidates are child runs, listed on the run page with the
 // Pareto set and the chosen architecture marked, each linking to its own page; the runs table leaves them out.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./lab-test";
 
 const NAME = `e2e nas ${Date.now().toString(36)}`;
 test.setTimeout(900_000);

@@ -2,7 +2,7 @@
 // training settings (only the training subset made smaller, through the form's own field, so the spec takes
 // minutes) → preset → Start run. Both runs must end succeeded, with the worker's verdict on the run page and in
 // the runs table, and every compressed stage smaller than the baseline.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./lab-test";
 
 const TAG = Date.now().toString(36);
 test.setTimeout(1_800_000);

@@ -2,7 +2,7 @@
 // field" on the pruning sparsity (3 values) and the student width (2 values), seeds 1 and 2 → the sweep page.
 // All 12 runs (tiny: 300 training images) must end without a failure; then brushing the parallel-coordinates
 // chart filters the table of seed groups in Chromium.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./lab-test";
 
 const NAME = `e2e sweep ${Date.now().toString(36)}`;
 const SPARSITY = "pipeline.2.params.schedule.finalSparsity";

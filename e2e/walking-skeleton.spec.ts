@@ -1,5 +1,5 @@
 // The walking skeleton as a user walks it: form → live run → result → ONNX download → runs list.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./lab-test";
 import * as ort from "onnxruntime-node";
 
 test("launch a Fashion-MNIST run from the form, watch it, download a working ONNX file", async ({ page }) => {

@@ -22,11 +22,15 @@ function schemaFor(provider: DatabaseProvider) {
   return { path: path.join(prismaDir, "schema.prisma"), content };
 }
 
+const SQLITE_LOCK_WAIT_MS = 60_000;
+
 function adapterFor(url: string) {
   if (providerOf(url) === "postgresql") return new PrismaPg({ connectionString: url });
   const file = sqliteFilePath(url);
   mkdirSync(path.dirname(file), { recursive: true });
-  return new PrismaBetterSqlite3({ url: `file:${file}` });
+  // A migration waits for a writer that holds the file (a running worker, a test seeding rows) rather than fail
+  // after better-sqlite3's default 5 s: on a loaded 2-core machine a long write transaction outlasted that.
+  return new PrismaBetterSqlite3({ url: `file:${file}`,  });
 }
 
 function migrationsOf(provider: DatabaseProvider): MigrationList {
@@ -62,13 +66,19 @@ async function applyMigrationsNow(url: string): Promise<string[]> {
     applied = (await engine.applyMigrations({ migrationsList: migrationsOf(provider), filters: noFilter })).appliedMigrationNames;
   } catch (e) {
     const panic = lastEnginePanic();
-    throw new Error(`migrations failed on ${provider}: ${e instanceof Error ? e.message : String(e)}${panic ? ` (engine: ${panic})` : ""}`);
+    const message = e instanceof Error ? e.message : String(e);
+    // The SQLite adapter reports SQLITE_BUSY as a kind the WebAssembly engine cannot name ("unknown variant
+    // `SocketTimeout`"): say what it means.
+    if (provider === "sqlite" && /SocketTimeout/.test(message)) {
+      throw new Error(`migrations failed on sqlite: ${sqliteFilePath(url)} stayed locked by another process for ${SQLITE_LOCK_WAIT_MS / 1000} s; stop what is writing to it and start again`);
+    }
+    throw new Error(`migrations failed on ${provider}: ${message}${panic ? ` (engine: ${panic})` : ""}`);
   } finally {
     await close();
   }
   // WAL lets the web app read while a worker writes; the mode is stored in the file, so once is enough.
   if (provider === "sqlite") {
-    const file = new Database(sqliteFilePath(url), { timeout: 15_000 });
+    const file = new Database(sqliteFilePath(url), { timeout: SQLITE_LOCK_WAIT_MS });
     file.pragma("journal_mode = WAL");
     // Planner statistics (sqlite_stat1), as SQLite advises at each start: without them SQLite 3.53 answered the
     // name sort at 100,000 runs from a wider covering index plus a temporary sort (15-19 ms against 0.2 ms), now

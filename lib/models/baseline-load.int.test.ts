@@ -80,7 +80,7 @@ describe("a baseline that loads an uploaded model", () => {
       if (row.indexOf(Math.max(...row)) === test.labels[i]) correct++;
     }
     expect(correct / n).toBeGreaterThan(0.5);
-  });
+  }, 660_000);
 
   it("fineTuneEpochs fine-tunes the loaded model through the training loop (one curve point per epoch)", async () => {
     const { runId } = await createExperiment(db(), experiment([{ technique: "baseline", params: { modelId, fineTuneEpochs: 1 } }]));
@@ -91,5 +91,5 @@ describe("a baseline that loads an uploaded model", () => {
     expect(run.error, worker.output()).toBeNull();
     expect(run.metrics.filter((m) => m.stageIndex === 0 && m.name === "loss").map((m) => m.step)).toEqual([1]);
     expect(run.stages[0].accuracy).toBeGreaterThan(0.7);
-  });
+  }, 360_000);
 });
