@@ -39,6 +39,12 @@ export const Env = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** How long a dead worker's job stays locked before another worker takes it (BullMQ's lockDuration). */
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /**
+   * How long a run's process may go without a heartbeat (it sends one every few seconds from its event loop)
+   * before the worker ends it and the job is retried from its last checkpoint: a process stuck in a native
+   * call or a busy loop otherwise holds the worker, and every run queued behind it, for good.
+   */
+  WORKER_STALL_MS: z.coerce.number().int().min(10_000).default(300_000),
   HOST: z.string().default("127.0.0.1"),
   /** Turns authentication on: every page and API route then needs a session (or an API token). */
   LAB_PASSWORD: z.string().min(8, "use at least 8 characters").optional(),

@@ -1,5 +1,5 @@
-// A job's child process that cannot be started, or that the worker loses contact with, fails that job — and the
-// worker, a real BullMQ Worker on the real Redis, goes on to the next job.
+// A job's child process that cannot be started, that the worker loses contact with, or that stops sending its
+// heartbeat, fails that job — and the worker, a real BullMQ Worker on the real Redis, goes on to the next job.
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -17,6 +17,10 @@ const SUCCEEDS = path.join(scratch, "succeeds.mjs");
 const HANGS_UP = path.join(scratch, "hangs-up.mjs");
 writeFileSync(SUCCEEDS, `process.once("message", () => process.send({ type: "result", outcome: "succeeded" }, () => process.exit(0)));\n`);
 writeFileSync(HANGS_UP, `process.disconnect(); setInterval(() => {}, 1000);\n`);
+/** Takes the job, then blocks its event loop for good (no heartbeat, no result): a stuck native call. */
+const STUCK = path.join(scratch, "stuck.mjs");
+writeFileSync(STUCK, `process.once("message", () => { for (;;) {} });\n`);
+const STALL_MS = 3_000;
 
 let nextChild: StartJobChild;
 const started: ChildProcess[] = [];
@@ -49,7 +53,7 @@ const alive = (pid: number) => {
 describe("a job's child process that fails", () => {
   beforeAll(() => {
     queue = new Queue(queueName, { connection: redisConnection("consumer"), prefix: env().QUEUE_PREFIX });
-    worker = new Worker(queueName, jobRunner(startChild), { connection: redisConnection("consumer"), prefix: env().QUEUE_PREFIX });
+    worker = new Worker(queueName, jobRunner(startChild, STALL_MS), { connection: redisConnection("consumer"), prefix: env().QUEUE_PREFIX });
   });
   afterAll(async () => {
     for (const child of started) if (child.pid && alive(child.pid)) child.kill("SIGKILL");
@@ -77,5 +81,17 @@ describe("a job's child process that fails", () => {
     expect(job.failedReason).toMatch(/lost contact with the run's process/);
     const pid = started.at(-1)!.pid!;
     await waitFor("the orphaned child to be ended", async () => !alive(pid), 10_000, 100);
+  });
+
+  it("ends a child that stops sending its heartbeat, fails that job, and takes the next one", async () => {
+    nextChild = () => fork(STUCK, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const stuck = await finished(await queue.add("run", { runId: "stuck" }, { attempts: 1 }));
+    expect(stuck.failedReason).toMatch(/sent no heartbeat for 3 s \(stuck\); it was ended/);
+    const pid = started.at(-1)!.pid!;
+    await waitFor("the stuck child to be ended", async () => !alive(pid), 10_000, 100);
+
+    nextChild = () => fork(SUCCEEDS, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const next = await finished(await queue.add("run", { runId: "after-the-stuck-one" }, { attempts: 1 }));
+    expect(next.returnvalue).toBe("succeeded");
   });
 });

@@ -6,8 +6,9 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DelayedError, type Job } from "bullmq";
+import { env } from "../lib/env";
 import { PipelineJob, RUN_ATTEMPTS } from "../lib/queue";
-import type { ChildMessage, ParentMessage } from "./job-messages";
+import { HEARTBEAT_MS, type ChildMessage, type ParentMessage } from "./job-messages";
 
 const childFile = path.join(path.dirname(fileURLToPath(import.meta.url)), "job-child.ts");
 const running = new Set<ChildProcess>();
@@ -21,14 +22,22 @@ const forkJobChild: StartJobChild = () =>
   fork(childFile, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
 
 /** The outcome a child reported, or why there is none. Settles once, after the child is gone (or never started). */
-function outcomeOf(child: ChildProcess, job: Job, start: ParentMessage): Promise<ChildMessage> {
+function outcomeOf(child: ChildProcess, job: Job, start: ParentMessage, stallMs: number): Promise<ChildMessage> {
   return new Promise((resolve) => {
     let last: ChildMessage | undefined;
     let failure: string | undefined;
     let settled = false;
+    let heardAt = Date.now();
+    // Silence for stallMs: the child is stuck (its event loop blocked, or it never started). It is ended like a
+    // child we lost, so the job's retry resumes the run from its last checkpoint and the worker moves on.
+    const watchdog = setInterval(() => {
+      if (Date.now() - heardAt > stallMs) lostContact(`the run's process sent no heartbeat for ${Math.round(stallMs / 1000)} s (stuck); it was ended`);
+    }, Math.min(HEARTBEAT_MS, stallMs / 4));
+    watchdog.unref();
     const settle = (fallback: string) => {
       if (settled) return;
       settled = true;
+      clearInterval(watchdog);
       running.delete(child);
       resolve(last ?? { type: "error", message: failure ?? fallback });
     };
@@ -41,6 +50,8 @@ function outcomeOf(child: ChildProcess, job: Job, start: ParentMessage): Promise
       else child.kill("SIGKILL");
     };
     child.on("message", (m: ChildMessage) => {
+      heardAt = Date.now();
+      if (m.type === "heartbeat") return;
       if (m.type === "progress") void job.updateProgress(m.progress).catch(() => {});
       else last = m;
     });
@@ -58,14 +69,14 @@ function outcomeOf(child: ChildProcess, job: Job, start: ParentMessage): Promise
   });
 }
 
-/** The processor, with the way its child starts as a parameter (tests make it fail). */
-export function jobRunner(startChild: StartJobChild = forkJobChild) {
+/** The processor, with the way its child starts and the stall limit as parameters (tests make it fail). */
+export function jobRunner(startChild: StartJobChild = forkJobChild, stallMs?: number) {
   return async (job: Job, token?: string): Promise<string> => {
     const { runId } = PipelineJob.parse(job.data);
     const child = startChild();
     running.add(child);
     const start: ParentMessage = { type: "start", runId, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? RUN_ATTEMPTS };
-    const outcome = await outcomeOf(child, job, start);
+    const outcome = await outcomeOf(child, job, start, stallMs ?? env().WORKER_STALL_MS);
     if (outcome.type === "error") throw new Error(outcome.message);
     if (outcome.type === "result" && outcome.outcome === "interrupted") {
       await job.moveToDelayed(Date.now() + 1_000, token);

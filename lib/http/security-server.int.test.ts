@@ -52,7 +52,7 @@ describe("DNS rebinding: only loopback names and LAB_ALLOWED_HOSTS", () => {
 });
 
 describe("request bodies", () => {
-  it("does not buffer a large anonymous body for a route behind the proxy, nor for the upload route", async () => {
+  it("does not buffer a large anonymous body for a JSON route, nor for the upload route", async () => {
     const before = locked.peakRss();
     const chunk = Buffer.alloc(MB, 1);
     const send = (p: string) =>
