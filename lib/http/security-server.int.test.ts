@@ -57,7 +57,7 @@ describe("request bodies", () => {
     const chunk = Buffer.alloc(MB, 1);
     const send = (p: string) =>
       rawRequest(`${locked.url}${p}`, { method: "POST", headers: { "content-type": "application/json", "content-length": String(200 * MB) }, body: Array.from({ length: 200 }, () => chunk) }).catch(() => null);
-    const [runs, uploaded] = await Promise.all([send("/api/runs"), send("/api/datasets/upload?name=anon&kind=idx")]);
+    const [runs, uploaded] = await Promise.all([send("/api/experiments"), send("/api/datasets/upload?name=anon&kind=idx")]);
     expect(runs?.status ?? 401).toBe(401);
     expect(uploaded?.status ?? 401).toBe(401);
     // With proxyClientMaxBodySize at 512 MB the server held the 200 MB; Next's default buffers 10 MB at most.
