@@ -6,6 +6,7 @@ import { GET as getStages } from "../../app/api/stages/route";
 import { seedUi } from "../../scripts/seed-ui";
 import { db } from "../db";
 import { exportRuns, runsToCsv, streamRunsExport } from "./export-runs";
+import { GET as getRuns } from "../../app/api/runs/route";
 import { findRunIds, listRuns, runFacets, runRowsByIds } from "./list-runs";
 import { forgetViewResults } from "./view-cache";
 import { listStagePoints } from "./list-stage-points";
@@ -136,6 +137,22 @@ describe("listRuns", () => {
     const any = await listRuns(db(), q({ pageSize: "25" }));
     expect(any.total).toBeGreaterThan(yes.total + no.total);
     expect(runsToCsv(yes.rows)).toMatch(/meets_requirements,ship_stage/);
+  });
+
+  it("GET /api/runs sends the page as JSON, serialised once per data version and again after a write", async () => {
+    const url = "http://lab.test/api/runs?sort=accuracy&pageSize=25";
+    const get = async () => {
+      const res = await getRuns(new Request(url));
+      expect(res.headers.get("content-type")).toBe("application/json");
+      return res.json();
+    };
+    const first = await get();
+    expect(first).toEqual(JSON.parse(JSON.stringify(await listRuns(db(), q({ sort: "accuracy", pageSize: "25" })))));
+    expect(await get()).toEqual(first); // the cached bytes, not emptied by the first response
+    const [top] = first.rows as { id: string; experiment: { id: string; name: string } }[];
+    await db().experiment.update({ where: { id: top.experiment.id }, data: { name: `${top.experiment.name} renamed` } });
+    const after = await get();
+    expect(after.rows[0].experiment.name).toBe(`${top.experiment.name} renamed`);
   });
 
   it("offers facets, scatter points and a CSV of the same view", async () => {

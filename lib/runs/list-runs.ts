@@ -227,6 +227,14 @@ export function listRuns(db: Db, query: RunQuery) {
   return currentViewResult(db, `rows|${JSON.stringify(query)}`, () => readRunsPage(db, query));
 }
 
+/**
+ * The same page as JSON bytes, for GET /api/runs: serialised once per data version, like the rows themselves.
+ * Serialising the page per request was a fifth of the route's CPU at 100,000 runs (--cpu-prof, 3,000 requests).
+ */
+export function listRunsJson(db: Db, query: RunQuery): Promise<Uint8Array<ArrayBuffer>> {
+  return currentViewResult(db, `rows-json|${JSON.stringify(query)}`, async () => new TextEncoder().encode(JSON.stringify(await readRunsPage(db, query))));
+}
+
 async function readRunsPage(db: Db, query: RunQuery) {
   const found = await findRunIds(db, query);
   const { ids } = found;
