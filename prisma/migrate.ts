@@ -30,7 +30,7 @@ function adapterFor(url: string) {
   mkdirSync(path.dirname(file), { recursive: true });
   // A migration waits for a writer that holds the file (a running worker, a test seeding rows) rather than fail
   // after better-sqlite3's default 5 s: on a loaded 2-core machine a long write transaction outlasted that.
-  return new PrismaBetterSqlite3({ url: `file:${file}`,  });
+  return new PrismaBetterSqlite3({ url: `file:${file}`, timeout: SQLITE_LOCK_WAIT_MS });
 }
 
 function migrationsOf(provider: DatabaseProvider): MigrationList {
