@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { NextConfig } from "next";
 
 /**
@@ -33,6 +34,16 @@ const config: NextConfig = {
   // Native and Node-only packages are loaded at run time rather than bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "bullmq", "ioredis", "onnxruntime-node"],
   poweredByHeader: false,
+  // A comparison is a path of its own, so the page cache can keep it (query strings make a page dynamic). Before
+  // the file-system routes, since /compare itself is a page (the picker).
+  async rewrites() {
+    return { beforeFiles: [{ source: "/compare", has: [{ type: "query", key: "runs", value: "(?<runs>[\\w,-]+)" }], destination: "/compare/:runs" }], afterFiles: [], fallback: [] };
+  },
+  // The browser keeps a cached page's payload for back and forward links 30 s at most (Next's minimum; 300 by default).
+  experimental: { staleTimes: { static: 30 } },
+  // Rendered pages that declare `revalidate` are kept per data version in memory (see the handler's header).
+  cacheHandler: path.resolve("lib/http/page-cache-handler.cjs"),
+  cacheMaxMemorySize: 0,
   // No per-response gzip by the server: it compressed every answer on each request, the scatter's 5 MB of
   // points included (hundreds of ms of CPU each, which stalled every other request). A route cannot send its
   // own gzip either (the Content-Encoding header does not reach the client). Pages and data are read over

@@ -5,6 +5,7 @@ import { runQueryString, type RunQuery, type RunSort } from "@/lib/runs/run-quer
 import { RunProgress } from "@/lib/schemas/run";
 import { bytes, duration, ms, pct, when } from "./format";
 import { StatusBadge } from "./status-badge";
+import { RunLink } from "./run-link";
 
 function SortHeader({ query, sort, label, num }: { query: RunQuery; sort: RunSort; label: string; num?: boolean }) {
   const active = query.sort === sort;
@@ -63,7 +64,7 @@ export function RunsTable({ list, query }: { list: RunList; query: RunQuery }) {
           <tr key={run.id}>
             <td className="check"><input type="checkbox" name="run" value={run.id} aria-label={`Select ${run.experiment.name} for comparison`} /></td>
             <td>
-              <Link href={`/runs/${run.id}`}>{run.experiment.name}</Link>
+              <RunLink id={run.id}>{run.experiment.name}</RunLink>
               <div className="muted small">{run.experiment.baseArch} · {run.experiment.datasetId}{run.tags.length ? ` · ${run.tags.map((t) => `#${t}`).join(" ")}` : ""}</div>
             </td>
             <td className="pipeline-cell" title={run.pipelineSummary}>{run.pipelineSummary}</td>

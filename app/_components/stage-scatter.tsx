@@ -5,12 +5,12 @@
 // of pixel cells, so every point still shows its stage on hover and opens its run on click. Points come from
 // /api/stages (the table's filters, or `runs=a,b`), columnar (lib/runs/stage-points.ts), or are passed in.
 // The box has a fixed height, so nothing moves when data arrives.
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { paretoFront } from "@/lib/ml/pareto";
 import { pointAt, type StagePoint, type StagePoints } from "@/lib/runs/stage-points";
 import { bytes, compact, ms, pct, techniqueColor } from "./format";
+import { RunLink } from "./run-link";
 
 const AXES = {
   latency: { label: "Latency p50 (ms, onnxruntime, batch 1)", column: "latencyP50Ms", fmt: (v: number) => ms(v) },
@@ -266,7 +266,7 @@ export function StageScatter({ apiQuery, initial, height = 340 }: { apiQuery?: s
                 const p = pointAt(data, f.i);
                 return (
                   <tr key={`${p.runId}:${p.stageIndex}`}>
-                    <td><Link href={`/runs/${p.runId}`}>{p.runName}</Link></td>
+                    <td><RunLink id={p.runId}>{p.runName}</RunLink></td>
                     <td>{p.stageIndex} · {p.technique}</td>
                     <td className="num">{pct(p.accuracy, 2)}</td>
                     <td className="num">{AXES[axis].fmt(f.x)}</td>

@@ -10,6 +10,7 @@ import { bytes, ms, pct } from "@/app/_components/format";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { ParallelCoordinates } from "./parallel-coordinates";
 import { SweepScatter } from "./sweep-scatter";
+import { RunLink } from "../../_components/run-link";
 
 const ENDED = new Set(["succeeded", "failed", "cancelled"]);
 const short = (path: string) => path.replace(/^pipeline\.(\d+)\.params\./, "stage $1 · ");
@@ -45,7 +46,7 @@ export function SweepView({ initial }: { initial: SweepSnapshot }) {
   const best = (label: string, id: string | null, value: (id: string) => string, testId: string) => (
     <div className="card" data-testid={testId}>
       <div className="label">{label}</div>
-      {id ? <><div><Link href={`/runs/${id}`}>{value(id)}</Link></div><div className="muted small">{paths.map((p) => `${short(p)}=${runOf.get(id)?.values[p]}`).join(", ")} · seed {runOf.get(id)?.seed}</div></> : <div className="muted">no finished run yet</div>}
+      {id ? <><div><RunLink id={id}>{value(id)}</RunLink></div><div className="muted small">{paths.map((p) => `${short(p)}=${runOf.get(id)?.values[p]}`).join(", ")} · seed {runOf.get(id)?.seed}</div></> : <div className="muted">no finished run yet</div>}
     </div>
   );
 
@@ -99,7 +100,7 @@ export function SweepView({ initial }: { initial: SweepSnapshot }) {
                       const r = runOf.get(id)!;
                       return (
                         <span key={id} style={{ marginRight: 10 }} title={r.stoppedEarly?.message}>
-                          <Link href={`/runs/${id}`}>seed {r.seed}</Link>:{" "}
+                          <RunLink id={id}>seed {r.seed}</RunLink>:{" "}
                           {r.stoppedEarly ? <span className="badge cancelled" data-testid="stopped-early">stopped early (stage {r.stoppedEarly.stageIndex})</span> : <StatusBadge status={r.status} />}
                         </span>
                       );
