@@ -30,6 +30,29 @@ describe("paretoFront", () => {
   });
 });
 
+describe("paretoFront on many points (the bucketed pre-filter)", () => {
+  /** The same rule without the pre-filter: every finite point sorted. */
+  const bySorting = (pts: { x: number; y: number }[]) => {
+    const sorted = pts.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).sort((a, b) => a.x - b.x || b.y - a.y);
+    let best = -Infinity;
+    return sorted.filter((p) => (p.y > best ? ((best = p.y), true) : false));
+  };
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  it.each([
+    ["costs spread over decades", () => ({ x: Math.exp(random() * 8), y: random() })],
+    ["zero and negative costs, repeated values", () => ({ x: Math.round(random() * 40) - 10, y: Math.round(random() * 50) / 50 })],
+    ["accuracy rising with cost, a few non-finite", () => { const x = random() * 100; return { x: random() < 0.01 ? NaN : x, y: x / 100 - random() * 0.05 }; }],
+    ["one cost", () => ({ x: 3, y: random() })],
+  ])("finds the same front as a full sort: %s", (_, point) => {
+    const pts = Array.from({ length: 20_000 }, point);
+    const front = paretoFront(pts);
+    expect(front).toEqual(bySorting(pts));
+    expect(front.length).toBeGreaterThan(0);
+  });
+});
+
 describe("dominates", () => {
   it("needs one strict improvement", () => {
     expect(dominates({ x: 1, y: 1 }, { x: 1, y: 1 })).toBe(false);
