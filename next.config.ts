@@ -34,6 +34,10 @@ const config: NextConfig = {
   // Native and Node-only packages are loaded at run time rather than bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "bullmq", "ioredis", "onnxruntime-node"],
   poweredByHeader: false,
+  // No ETag on pages: Next hashes each page's HTML in JavaScript for it, character by character (0.4 ms of a cached
+  // run page's 4.7 ms, --cpu-prof), and pages are sent no-store (proxy.ts), so no browser revalidates with it.
+  // Downloads set their own (the file's SHA-256, lib/http/download.ts).
+  generateEtags: false,
   // A comparison is a path of its own, so the page cache can keep it (query strings make a page dynamic). Before
   // the file-system routes, since /compare itself is a page (the picker).
   async rewrites() {

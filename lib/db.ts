@@ -18,13 +18,17 @@ export function createDb(url: string): Db {
       : // A generous busy timeout: the web app and the worker write to the same SQLite file (in WAL mode).
         new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${sqliteFilePath(url)}`, timeout: 15_000 }) });
   providers.set(client, provider);
+  urls.set(client, url);
   return client;
 }
 
 const providers = new WeakMap<Db, DatabaseProvider>();
+const urls = new WeakMap<Db, string>();
 
 /** Which database a client made by createDb talks to (undefined for anything else, e.g. a test's stand-in). */
 export const providerOfDb = (db: Db): DatabaseProvider | undefined => providers.get(db);
+/** The URL a client made by createDb was made from (lib/data-version.ts opens its own connection with it). */
+export const urlOfDb = (db: Db): string | undefined => urls.get(db);
 
 const holder = globalThis as unknown as { labDb?: Db };
 
