@@ -1,6 +1,7 @@
 // End-to-end specs drive Debian's Chromium (never a downloaded browser) against the app as `npm start` runs
 // it, on its own SQLite file, artifact folder, queue prefix and port.
 import { defineConfig } from "@playwright/test";
+import { e2eQueuePrefix } from "./e2e/queue-prefix";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
@@ -9,6 +10,7 @@ export default defineConfig({
   timeout: 300_000,
   expect: { timeout: 15_000 },
   workers: 1,
+  globalSetup: "./e2e/global-setup.ts",
   reporter: [["list"], ["json", { outputFile: "reports/playwright.json" }]],
   outputDir: "test-results",
   use: {
@@ -32,7 +34,7 @@ export default defineConfig({
       PORT: String(PORT),
       DATABASE_URL: "file:./data/e2e/lab.db",
       ARTIFACT_DIR: "./data/e2e/artifacts",
-      QUEUE_PREFIX: `lab-e2e-${process.pid}`,
+      QUEUE_PREFIX: e2eQueuePrefix(),
     },
   },
 });

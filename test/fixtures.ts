@@ -7,15 +7,7 @@ import { closeQueue } from "../lib/queue";
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 
-/** Whether a process of that id is still running. */
-export const processAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+export { processAlive } from "./process-alive";
 
 export interface WorkerHandle {
   process: ChildProcess;

@@ -1,17 +1,10 @@
 // Before an integration project: a fresh database with every migration applied, and a clean queue prefix.
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { applyMigrations } from "../prisma/migrate";
 import { providerOf, sqliteFilePath } from "../lib/database-url";
-
-async function clearQueue(prefix: string) {
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-}
+import { clearQueue } from "./queue-keys";
 
 interface ProjectLike {
   config: { env?: Record<string, string> };
