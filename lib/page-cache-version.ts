@@ -4,6 +4,8 @@
 import { dataVersion } from "./data-version";
 import { db } from "./db";
 
+// The handler's VERSION_OF (a .cjs file outside the bundle, so the key is spelled in both; were they to differ,
+// nothing would be cached, which lib/http/page-cache.int.test.ts's HIT checks catch).
 const VERSION_OF = Symbol.for("compression-lab.page-cache-version");
 
 export function registerPageCacheVersion() {

@@ -4,11 +4,11 @@ import Link from "next/link";
 import { diffParams } from "@/lib/dashboard/param-diff";
 import { db } from "@/lib/db";
 import { getRunsForCompare, recentRunChoices } from "@/lib/runs/get-runs-for-compare";
+import { RunLink } from "../_components/run-link";
 import { StageScatter } from "../_components/stage-scatter";
 import { StatusBadge } from "../_components/status-badge";
 import { StageTable } from "../runs/[id]/stage-table";
 import { ParamTable } from "./param-table";
-import { RunLink } from "../_components/run-link";
 
 export async function Comparison({ ids }: { ids: string[] }) {
   const runs = ids.length ? await getRunsForCompare(db(), ids) : [];
@@ -58,7 +58,7 @@ export async function Comparison({ ids }: { ids: string[] }) {
   );
 }
 
-export async function Picker({ chosen, missing }: { chosen: string[]; missing: string[] }) {
+async function Picker({ chosen, missing }: { chosen: string[]; missing: string[] }) {
   const recent = await recentRunChoices(db());
   return (
     <>
